@@ -1,0 +1,55 @@
+import type { ChatRequest } from '../../../shared/chat';
+import { markMidStream } from '../content';
+import { UpstreamError } from '../errors';
+import { HttpAttempt } from '../http/attempt';
+import { readSse } from '../http/read-sse';
+import type { CallOptions, ChatDelta, ChatResult, ModelTarget, ProviderAdapter } from '../types';
+import { AnthropicStreamTranslator } from './anthropic-stream-translator';
+import { buildAnthropicRequest } from './build-anthropic-request';
+import { parseAnthropicResponse } from './parse-anthropic-response';
+
+export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
+export const ANTHROPIC_VERSION = '2023-06-01';
+
+function endpoint(target: ModelTarget): string {
+  return `${(target.baseUrl ?? ANTHROPIC_DEFAULT_BASE_URL).replace(/\/+$/, '')}/v1/messages`;
+}
+
+function headers(target: ModelTarget): Record<string, string> {
+  return { 'x-api-key': target.apiKey ?? '', 'anthropic-version': ANTHROPIC_VERSION, ...target.headers };
+}
+
+async function generate(target: ModelTarget, request: ChatRequest, options: CallOptions): Promise<ChatResult> {
+  // The body is built first: a request it cannot translate must not leave a deadline armed.
+  const body = buildAnthropicRequest(target, request, false);
+  const attempt = new HttpAttempt({ provider: 'anthropic', modelId: target.id }, target.timeoutMs, options.signal);
+  const response = await attempt.post(endpoint(target), headers(target), body);
+  return parseAnthropicResponse(await attempt.readJson(response), target.model);
+}
+
+async function* stream(target: ModelTarget, request: ChatRequest, options: CallOptions): AsyncGenerator<ChatDelta> {
+  const context = { provider: 'anthropic' as const, modelId: target.id };
+  const body = buildAnthropicRequest(target, request, true);
+  const attempt = new HttpAttempt(context, target.timeoutMs, options.signal);
+  const translator = new AnthropicStreamTranslator(context);
+  let started = false;
+  try {
+    const response = await attempt.post(endpoint(target), headers(target), body);
+    for await (const event of readSse(response, attempt)) {
+      // After message_stop the body is read to its end, so the connection can be reused.
+      if (translator.ended) continue;
+      for (const delta of translator.translate(event.data)) {
+        started = true;
+        yield delta;
+      }
+    }
+    if (translator.ended) return;
+    throw new UpstreamError({ ...context, kind: 'connection', message: `anthropic ${target.id}: stream ended before message_stop` });
+  } catch (error) {
+    throw markMidStream(attempt.toUpstreamError(error), started);
+  } finally {
+    attempt.close();
+  }
+}
+
+export const anthropicAdapter: ProviderAdapter = { generate, stream };

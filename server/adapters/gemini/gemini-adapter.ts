@@ -1,0 +1,54 @@
+import type { ChatRequest } from '../../../shared/chat';
+import { markMidStream } from '../content';
+import { UpstreamError } from '../errors';
+import { HttpAttempt } from '../http/attempt';
+import { readSse } from '../http/read-sse';
+import type { CallOptions, ChatDelta, ChatResult, ModelTarget, ProviderAdapter } from '../types';
+import { buildGeminiRequest } from './build-gemini-request';
+import { GeminiStreamTranslator } from './gemini-stream-translator';
+import { parseGeminiResponse } from './parse-gemini-response';
+
+export const GEMINI_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';
+
+function endpoint(target: ModelTarget, method: 'generateContent' | 'streamGenerateContent?alt=sse'): string {
+  const base = (target.baseUrl ?? GEMINI_DEFAULT_BASE_URL).replace(/\/+$/, '');
+  return `${base}/v1beta/models/${encodeURIComponent(target.model)}:${method}`;
+}
+
+function headers(target: ModelTarget): Record<string, string> {
+  return { 'x-goog-api-key': target.apiKey ?? '', ...target.headers };
+}
+
+async function generate(target: ModelTarget, request: ChatRequest, options: CallOptions): Promise<ChatResult> {
+  // The body is built first: a request it cannot translate must not leave a deadline armed.
+  const body = buildGeminiRequest(target, request);
+  const attempt = new HttpAttempt({ provider: 'gemini', modelId: target.id }, target.timeoutMs, options.signal);
+  const response = await attempt.post(endpoint(target, 'generateContent'), headers(target), body);
+  return parseGeminiResponse(await attempt.readJson(response), target.model);
+}
+
+async function* stream(target: ModelTarget, request: ChatRequest, options: CallOptions): AsyncGenerator<ChatDelta> {
+  const context = { provider: 'gemini' as const, modelId: target.id };
+  const body = buildGeminiRequest(target, request);
+  const attempt = new HttpAttempt(context, target.timeoutMs, options.signal);
+  const translator = new GeminiStreamTranslator(context);
+  let started = false;
+  try {
+    const response = await attempt.post(endpoint(target, 'streamGenerateContent?alt=sse'), headers(target), body);
+    for await (const event of readSse(response, attempt)) {
+      for (const delta of translator.translate(event.data)) {
+        started = true;
+        yield delta;
+      }
+    }
+    const closing = translator.finish();
+    if (!closing) throw new UpstreamError({ ...context, kind: 'connection', message: `gemini ${target.id}: stream ended without a finish reason` });
+    yield* closing;
+  } catch (error) {
+    throw markMidStream(attempt.toUpstreamError(error), started);
+  } finally {
+    attempt.close();
+  }
+}
+
+export const geminiAdapter: ProviderAdapter = { generate, stream };

@@ -1,0 +1,127 @@
+import type { ErrorContext } from '../classify-error';
+import { classifyHttpError } from '../classify-error';
+import { UpstreamError, isUpstreamError } from '../errors';
+
+const connectionCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/**
+ * One HTTP attempt: the caller's signal combined with our own deadline. The deadline covers the
+ * wait for response headers and is re-armed on every body chunk, so a long but lively stream is
+ * never cut while a silent one is. Aborting makes undici destroy the socket: the upstream sees
+ * its connection closed.
+ */
+export class HttpAttempt {
+  readonly signal: AbortSignal;
+  private readonly controller = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  private timedOut = false;
+  private settled = false;
+
+  constructor(
+    readonly context: ErrorContext,
+    private readonly timeoutMs: number,
+    private readonly callerSignal: AbortSignal | undefined,
+  ) {
+    this.signal = callerSignal ? AbortSignal.any([callerSignal, this.controller.signal]) : this.controller.signal;
+    this.rearm();
+  }
+
+  rearm(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timedOut = true;
+      this.controller.abort(new Error('timeout'));
+    }, this.timeoutMs);
+  }
+
+  /** Closes the upstream connection if it is still open (the consumer stopped early). */
+  close(): void {
+    clearTimeout(this.timer);
+    if (!this.settled && !this.controller.signal.aborted) this.controller.abort(new Error('closed'));
+  }
+
+  /** The response was read to its end: nothing left to close. */
+  done(): void {
+    clearTimeout(this.timer);
+    this.settled = true;
+  }
+
+  /** Any failure of fetch or of reading its body, as an UpstreamError. */
+  toUpstreamError(error: unknown, midStream = false): UpstreamError {
+    if (isUpstreamError(error)) return error;
+    const base = { provider: this.context.provider, modelId: this.context.modelId, midStream, cause: error };
+    const prefix = `${this.context.provider} ${this.context.modelId}`;
+    if (this.callerSignal?.aborted) return new UpstreamError({ ...base, kind: 'aborted', message: `${prefix}: aborted by the caller` });
+    if (this.timedOut) {
+      return new UpstreamError({ ...base, kind: 'timeout', message: `${prefix}: no answer within ${this.timeoutMs} ms` });
+    }
+    const code = errorCode(error);
+    const detail = code && connectionCodes.has(code) ? code : error instanceof Error ? error.message : String(error);
+    return new UpstreamError({ ...base, kind: 'connection', message: `${prefix}: connection failed (${detail})` });
+  }
+
+  /** POSTs JSON; resolves with a 2xx response, throws an UpstreamError otherwise. */
+  async post(url: string, headers: Record<string, string>, body: unknown): Promise<Response> {
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+        signal: this.signal,
+      });
+    } catch (error) {
+      this.done();
+      throw this.toUpstreamError(error);
+    }
+    if (response.ok) return response;
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      this.done();
+      throw this.toUpstreamError(error);
+    }
+    this.done();
+    throw classifyHttpError(this.context, response.status, response.headers, text);
+  }
+
+  /** The whole JSON body of a 2xx response. */
+  async readJson(response: Response): Promise<unknown> {
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      throw this.toUpstreamError(error);
+    } finally {
+      this.done();
+    }
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (error) {
+      const { provider, modelId } = this.context;
+      throw new UpstreamError({ kind: 'server', message: `${provider} ${modelId}: answer is not JSON`, provider, modelId, cause: error });
+    }
+  }
+}
+
+function errorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}

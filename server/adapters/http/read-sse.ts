@@ -1,0 +1,41 @@
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import type { HttpAttempt } from './attempt';
+
+/**
+ * The SSE events of a streaming response, parsed by eventsource-parser (which accepts \n\n, \r\r
+ * and \r\n\r\n). Each body chunk re-arms the attempt's deadline. Leaving the loop early, or an
+ * error, closes the upstream connection.
+ */
+export async function* readSse(response: Response, attempt: HttpAttempt): AsyncGenerator<EventSourceMessage> {
+  const body = response.body;
+  if (!body) return;
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  const pending: EventSourceMessage[] = [];
+  const parser = createParser({ onEvent: (event) => pending.push(event) });
+  let finished = false;
+  try {
+    for (;;) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (error) {
+        throw attempt.toUpstreamError(error);
+      }
+      if (chunk.done) {
+        parser.feed(decoder.decode());
+        parser.reset({ consume: true });
+        finished = true;
+        yield* pending.splice(0);
+        return;
+      }
+      attempt.rearm();
+      parser.feed(decoder.decode(chunk.value, { stream: true }));
+      if (pending.length > 0) yield* pending.splice(0);
+    }
+  } finally {
+    if (finished) attempt.done();
+    else attempt.close();
+    reader.releaseLock();
+  }
+}

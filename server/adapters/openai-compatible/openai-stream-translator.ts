@@ -1,0 +1,62 @@
+import { classifyStreamError, type ErrorContext } from '../classify-error';
+import type { ChatDelta } from '../types';
+import { convertOpenAIUsage, type OpenAIUsage } from './parse-openai-response';
+import { mapOpenAIFinishReason } from './map-openai-finish-reason';
+
+interface OpenAIChunk {
+  error?: unknown;
+  choices?: {
+    delta?: {
+      content?: string | null;
+      reasoning_content?: string | null;
+      reasoning?: string | null;
+      tool_calls?: { index?: number; id?: string; function?: { name?: string; arguments?: string } }[];
+    };
+    finish_reason?: string | null;
+  }[];
+  usage?: OpenAIUsage | null;
+}
+
+/**
+ * OpenAI chunks → ChatDeltas. The finish is held back until the stream ends, so that the usage
+ * chunk (which comes after it) and the finish always reach the caller in the contract's order.
+ */
+export class OpenAIStreamTranslator {
+  private finish: ChatDelta | undefined;
+  private usage: ChatDelta | undefined;
+  done = false;
+
+  constructor(private readonly context: ErrorContext) {}
+
+  translate(data: string): ChatDelta[] {
+    if (data === '[DONE]') {
+      this.done = true;
+      return [];
+    }
+    const chunk = JSON.parse(data) as OpenAIChunk;
+    if (chunk.error) throw classifyStreamError(this.context, chunk);
+    if (chunk.usage) this.usage = { type: 'usage', usage: convertOpenAIUsage(chunk.usage) };
+    const choice = chunk.choices?.[0];
+    if (!choice) return [];
+    if (choice.finish_reason) this.finish = { type: 'finish', finishReason: mapOpenAIFinishReason(choice.finish_reason) };
+    const delta = choice.delta;
+    if (!delta) return [];
+    const deltas: ChatDelta[] = [];
+    const reasoning = delta.reasoning_content ?? delta.reasoning;
+    if (reasoning) deltas.push({ type: 'reasoning', text: reasoning });
+    if (delta.content) deltas.push({ type: 'text', text: delta.content });
+    for (const call of delta.tool_calls ?? []) {
+      const toolDelta: ChatDelta = { type: 'tool_call', index: call.index ?? 0, arguments: call.function?.arguments ?? '' };
+      if (call.id) toolDelta.id = call.id;
+      if (call.function?.name) toolDelta.name = call.function.name;
+      deltas.push(toolDelta);
+    }
+    return deltas;
+  }
+
+  /** The closing deltas, or undefined when the stream was cut off before any finish_reason. */
+  closing(): ChatDelta[] | undefined {
+    if (!this.finish) return undefined;
+    return this.usage ? [this.finish, this.usage] : [this.finish];
+  }
+}

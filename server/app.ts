@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import fastifyWebsocket from '@fastify/websocket';
+import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { fastifyTRPCOpenApiPlugin, generateOpenApiDocument } from 'trpc-to-openapi';
+import { bearerToken } from './auth/keys';
+import { appRouter, type AppRouter } from './router';
+import type { Services } from './services';
+import type { Context } from './trpc';
+import { registerRestErrors } from './http/rest-errors';
+
+const defaultStaticDir = fileURLToPath(new URL('../dist/client', import.meta.url));
+
+/** The HTTP server: tRPC (HTTP + ws) at /trpc, REST at /api, health, and the console at `/`. */
+export async function buildApp(services: Services) {
+  const { config } = services;
+  const app = Fastify({
+    loggerInstance: services.logger,
+    disableRequestLogging: true,
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: (request) => (request.headers['x-request-id'] as string | undefined) ?? randomUUID(),
+    requestIdHeader: false,
+    forceCloseConnections: false,
+  });
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(fastifyWebsocket, { options: { maxPayload: 1024 * 1024 } });
+
+  const createContext = ({ req, info }: { req: { id?: string; headers: Record<string, string | string[] | undefined> }; info?: { connectionParams?: Record<string, string | undefined> | null } }): Context => {
+    const header = (req.headers.authorization as string | undefined) ?? info?.connectionParams?.authorization ?? info?.connectionParams?.Authorization;
+    return { services, principal: services.keys.authenticate(bearerToken(header)), requestId: req.id ?? randomUUID() };
+  };
+
+  await app.register(fastifyTRPCPlugin, {
+    prefix: '/trpc',
+    useWSS: true,
+    keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
+    trpcOptions: {
+      router: appRouter,
+      createContext,
+      onError({ error, path }) {
+        if (error.code === 'INTERNAL_SERVER_ERROR') services.logger.error({ err: error.cause ?? error, path }, 'trpc error');
+      },
+    } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+  });
+
+  const openApiDocument = generateOpenApiDocument(appRouter, {
+    title: 'Grove management API',
+    description: 'REST view of the tRPC procedures. Authenticate with Authorization: Bearer <admin key>.',
+    version: services.version,
+    baseUrl: '/api',
+  });
+  app.get('/api/openapi.json', async () => openApiDocument);
+  await app.register(async (scope) => {
+    registerRestErrors(scope);
+    await scope.register(fastifyTRPCOpenApiPlugin, { basePath: '/api', router: appRouter, createContext: ({ req }: { req: { id?: string; headers: Record<string, string | string[] | undefined> } }) => createContext({ req }) });
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const reachable = await services.database.ping();
+    const ready = reachable && services.database.migrated;
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', database: reachable ? 'reachable' : 'unreachable', migrations: services.database.migrated ? 'applied' : 'pending' });
+  });
+
+  const staticDir = config.staticDir ?? defaultStaticDir;
+  if (existsSync(staticDir)) {
+    await app.register(fastifyStatic, { root: staticDir, wildcard: false });
+    // The console routes on the client side: any other GET that accepts HTML gets the app shell.
+    app.setNotFoundHandler((request, reply) => {
+      if (request.method === 'GET' && !/^\/(api|trpc|v1)\//.test(request.url) && request.headers.accept?.includes('text/html')) return reply.sendFile('index.html');
+      return reply.code(404).send({ error: { message: `no route for ${request.method} ${request.url.split('?')[0]}`, type: 'not_found' } });
+    });
+  } else {
+    app.get('/', async (_request, reply) => reply.type('text/html').send('<!doctype html><title>Grove</title><p>The console is not built: run <code>npm run build</code>.</p>'));
+  }
+
+  return app;
+}
+
+/** Tells every ws client to reconnect (to another instance) before the server goes away. */
+export function broadcastReconnect(app: Pick<FastifyInstance, "websocketServer">): void {
+  const message = JSON.stringify({ id: null, method: 'reconnect' });
+  for (const client of app.websocketServer?.clients ?? []) {
+    if (client.readyState === client.OPEN) client.send(message);
+  }
+}

@@ -1,0 +1,120 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Database } from '../../db/client';
+import { apiKeys } from '../../db/schema';
+
+export const SCOPES = ['admin', 'invoke'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/** Who is calling: resolved from `Authorization: Bearer <key>` against the in-memory key snapshot. */
+export interface Principal {
+  keyId: string;
+  name: string;
+  scopes: Scope[];
+  rateLimitPerMinute: number | null;
+}
+
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: Scope[];
+  rateLimitPerMinute: number | null;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export function hashKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+export function generateKey(): string {
+  return 'grove_' + randomBytes(24).toString('base64url');
+}
+
+export function bearerToken(header: string | undefined | null): string | undefined {
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1];
+}
+
+/**
+ * Keys live hashed in the database and, for the hot path, in a Map from hash to principal that is
+ * rebuilt after every change: authenticating a request costs one SHA-256 and one lookup.
+ */
+export class KeyStore {
+  private byHash = new Map<string, Principal>();
+
+  constructor(private readonly db: Database) {}
+
+  async load(): Promise<void> {
+    const rows = await this.db
+      .select({ id: apiKeys.id, name: apiKeys.name, hash: apiKeys.hash, scopes: apiKeys.scopes, rateLimitPerMinute: apiKeys.rateLimitPerMinute })
+      .from(apiKeys)
+      .where(isNull(apiKeys.revokedAt));
+    this.byHash = new Map(
+      rows.map((row) => [row.hash, { keyId: row.id, name: row.name, scopes: row.scopes as Scope[], rateLimitPerMinute: row.rateLimitPerMinute }]),
+    );
+  }
+
+  authenticate(key: string | undefined): Principal | undefined {
+    return key ? this.byHash.get(hashKey(key)) : undefined;
+  }
+
+  get size(): number {
+    return this.byHash.size;
+  }
+
+  async count(): Promise<number> {
+    const rows = await this.db.select({ id: apiKeys.id }).from(apiKeys);
+    return rows.length;
+  }
+
+  /** Returns the key itself once; only its hash is kept. */
+  async create(input: { name: string; scopes: Scope[]; key?: string; rateLimitPerMinute?: number | null }): Promise<{ key: string; view: ApiKeyView }> {
+    const key = input.key ?? generateKey();
+    const id = 'key_' + randomBytes(6).toString('hex');
+    const [row] = await this.db
+      .insert(apiKeys)
+      .values({ id, name: input.name, hash: hashKey(key), prefix: key.slice(0, 10), scopes: input.scopes, rateLimitPerMinute: input.rateLimitPerMinute ?? null })
+      .returning(viewColumns);
+    await this.load();
+    return { key, view: toView(row!) };
+  }
+
+  /** The bootstrap key from GROVE_ADMIN_KEY: registered once, idempotently. */
+  async ensure(key: string, name: string, scopes: Scope[]): Promise<void> {
+    const existing = await this.db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.hash, hashKey(key)));
+    if (existing.length === 0) await this.create({ name, scopes, key });
+    else await this.load();
+  }
+
+  async list(): Promise<ApiKeyView[]> {
+    const rows = await this.db.select(viewColumns).from(apiKeys).orderBy(apiKeys.createdAt);
+    return rows.map(toView);
+  }
+
+  async revoke(id: string): Promise<boolean> {
+    const rows = await this.db
+      .update(apiKeys)
+      .set({ revokedAt: new Date().toISOString() })
+      .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+      .returning({ id: apiKeys.id });
+    await this.load();
+    return rows.length > 0;
+  }
+}
+
+const viewColumns = {
+  id: apiKeys.id,
+  name: apiKeys.name,
+  prefix: apiKeys.prefix,
+  scopes: apiKeys.scopes,
+  rateLimitPerMinute: apiKeys.rateLimitPerMinute,
+  createdAt: apiKeys.createdAt,
+  revokedAt: apiKeys.revokedAt,
+};
+
+function toView(row: { id: string; name: string; prefix: string; scopes: string[]; rateLimitPerMinute: number | null; createdAt: string; revokedAt: string | null }): ApiKeyView {
+  return { ...row, scopes: row.scopes as Scope[] };
+}

@@ -1,0 +1,94 @@
+import { CIRCUIT_CODE } from './compile-health';
+import { capabilityFit, describeExclusion, exclusionCode } from './eligibility';
+import type { RoutingContext } from './eligibility';
+import { strategyKeys, weightedOrder } from './rank';
+import type { Candidate, ScoreBreakdown } from './types';
+
+const round = (value: number) => Math.round(value * 100) / 100;
+
+interface CandidateInputs {
+  chain: readonly number[];
+  requestedIndex: number;
+  seed: string;
+}
+
+/** The models a decision considered: what was asked for, its fallbacks, then the route's pool. */
+function consideredModels(context: RoutingContext, inputs: CandidateInputs): number[] {
+  const { registry, route, named } = context;
+  const seen = new Uint8Array(registry.count);
+  const list: number[] = [];
+  const add = (index: number) => {
+    if (index >= 0 && seen[index] === 0) {
+      seen[index] = 1;
+      list.push(index);
+    }
+  };
+  inputs.chain.forEach(add);
+  add(inputs.requestedIndex);
+  add(named);
+  if (named >= 0) for (const id of registry.models[named]?.spec.fallbacks ?? []) add(registry.indexById.get(id) ?? -1);
+  if (route.strategy === 'pinned') route.pinned.forEach(add);
+  else if (route.strategy === 'weighted') route.splitModels.forEach(add);
+  else for (let index = 0; index < registry.count; index++) add(index);
+  return list;
+}
+
+/**
+ * Every considered model with its exclusion reason or its score breakdown. Built only when a
+ * decision's candidates are read, since at 1,000 models this costs far more than deciding does.
+ */
+export function listCandidates(context: RoutingContext, inputs: CandidateInputs): Candidate[] {
+  const { registry, health, route } = context;
+  const considered = consideredModels(context, inputs);
+  const eligible = considered.filter((index) => exclusionCode(context, index) === 0);
+  const halfOpen = (index: number) => (health.circuit[index] === CIRCUIT_CODE['half-open'] ? 1 : 0);
+
+  // the strategy's order over every eligible model, half-open last, as the chain's tail uses it
+  let ordered: number[];
+  if (route.strategy === 'pinned' || route.strategy === 'weighted') {
+    const order = route.strategy === 'pinned' ? [...route.pinned] : weightedOrder(context, inputs.seed);
+    const position = (index: number) => (order.includes(index) ? order.indexOf(index) : order.length);
+    ordered = [...eligible].sort((a, b) => halfOpen(a) - halfOpen(b) || position(a) - position(b));
+  } else {
+    const keys = new Float64Array(2);
+    const key = new Map(eligible.map((index) => (strategyKeys(context, index, keys), [index, [keys[0] ?? 0, keys[1] ?? 0]] as const)));
+    ordered = [...eligible].sort((a, b) => {
+      const ka = key.get(a) ?? [0, 0];
+      const kb = key.get(b) ?? [0, 0];
+      return halfOpen(a) - halfOpen(b) || ka[0] - kb[0] || ka[1] - kb[1] || (registry.idRank[a] ?? 0) - (registry.idRank[b] ?? 0);
+    });
+  }
+
+  const latencyOf = (index: number) => {
+    const latency = health.latency[index] ?? Number.NaN;
+    return Number.isNaN(latency) ? null : latency;
+  };
+  const cheapest = Math.min(...eligible.map((index) => registry.blended[index] ?? 0));
+  const fastest = Math.min(...eligible.map((index) => latencyOf(index) ?? Infinity));
+  const splitTotal = eligible.reduce((sum, index) => sum + (route.splitWeights[route.splitModels.indexOf(index)] ?? 0), 0);
+
+  const score = (index: number, rank: number): ScoreBreakdown => {
+    const fit = capabilityFit(context, index);
+    const cost = registry.blended[index] ?? 0;
+    const latency = latencyOf(index);
+    let total: number;
+    if (route.strategy === 'cheapest') total = cost === 0 ? 100 : (100 * cheapest) / cost;
+    else if (route.strategy === 'fastest') total = latency === null ? 0 : latency === 0 ? 100 : (100 * fastest) / latency;
+    else if (route.strategy === 'pinned') total = (100 * (ordered.length - rank + 1)) / ordered.length;
+    else if (route.strategy === 'weighted') total = splitTotal > 0 ? (100 * (route.splitWeights[route.splitModels.indexOf(index)] ?? 0)) / splitTotal : 0;
+    else total = fit;
+    return { rank, total: round(total), capabilityFit: round(fit), cost: Math.round(cost * 10_000) / 10_000, latency, health: round(100 * (1 - (health.errorRate[index] ?? 0))) };
+  };
+
+  const inChain = new Set(inputs.chain);
+  const rankOf = new Map(ordered.map((index, at) => [index, at + 1]));
+  const result: Candidate[] = [];
+  const eligibleCandidate = (index: number): Candidate => ({ modelId: registry.ids[index] ?? '', eligible: true, score: score(index, rankOf.get(index) ?? 0) });
+  for (const index of inputs.chain) result.push(eligibleCandidate(index));
+  for (const index of ordered) if (!inChain.has(index)) result.push(eligibleCandidate(index));
+  for (const index of considered) {
+    const code = exclusionCode(context, index);
+    if (code !== 0) result.push({ modelId: registry.ids[index] ?? '', eligible: false, excluded: describeExclusion(context, index, code) });
+  }
+  return result;
+}

@@ -1,0 +1,43 @@
+import type { CompiledRegistry } from './compile-registry';
+import type { HealthSnapshot } from './types';
+
+export const CIRCUIT_CODE = { closed: 0, 'half-open': 1, open: 2 } as const;
+
+/** A health snapshot aligned with a compiled registry's model indices. */
+export interface CompiledHealth {
+  circuit: Uint8Array;
+  /** observed p50, else time to first token; NaN when unknown */
+  latency: Float64Array;
+  errorRate: Float64Array;
+  /** epoch ms; 0 when none */
+  retryAfterUntil: Float64Array;
+  /** routable models by latency (known first), computed on first use by the fastest strategy */
+  fastestOrder: Int32Array | null;
+}
+
+const cache = new WeakMap<CompiledRegistry, WeakMap<HealthSnapshot, CompiledHealth>>();
+
+/** Compiles once per (registry, health) pair of objects; swap the health object on change. */
+export function compileHealth(registry: CompiledRegistry, health: HealthSnapshot): CompiledHealth {
+  let byHealth = cache.get(registry);
+  if (!byHealth) cache.set(registry, (byHealth = new WeakMap()));
+  const cached = byHealth.get(health);
+  if (cached) return cached;
+  const compiled: CompiledHealth = {
+    circuit: new Uint8Array(registry.count),
+    latency: new Float64Array(registry.count).fill(Number.NaN),
+    errorRate: new Float64Array(registry.count),
+    retryAfterUntil: new Float64Array(registry.count),
+    fastestOrder: null,
+  };
+  for (const [id, entry] of Object.entries(health)) {
+    const index = registry.indexById.get(id);
+    if (index === undefined) continue;
+    compiled.circuit[index] = CIRCUIT_CODE[entry.circuit];
+    compiled.latency[index] = entry.p50LatencyMs ?? entry.ttftP50Ms ?? Number.NaN;
+    compiled.errorRate[index] = entry.errorRate ?? 0;
+    compiled.retryAfterUntil[index] = entry.retryAfterUntil ?? 0;
+  }
+  byHealth.set(health, compiled);
+  return compiled;
+}

@@ -1,0 +1,102 @@
+import type { RoutingPolicySpecInput } from '../../shared/policy';
+import type { CompiledRegistry } from './compile-registry';
+import { compileRoute } from './compile-route';
+import type { CompiledRoute } from './compile-route';
+import type { RoutingRequest } from './types';
+
+export interface CompiledRule {
+  name: string;
+  priority: number;
+  route: CompiledRoute;
+  /** requested names resolved to model ids where they resolve (so an id also matches its aliases) */
+  models: Set<string> | null;
+  taskTypes: Set<string> | null;
+  tagsAny: readonly string[] | null;
+  tagsAll: readonly string[] | null;
+  /** prompt-token bounds; ±Infinity when absent */
+  gt: number;
+  gte: number;
+  lt: number;
+  lte: number;
+  apiKeys: Set<string> | null;
+  headers: [string, Set<string>][] | null;
+}
+
+export interface CompiledPolicy {
+  /** highest priority first */
+  rules: CompiledRule[];
+  defaultRoute: CompiledRoute;
+}
+
+const toSet = (value: string | string[] | undefined) => (value === undefined ? null : new Set(Array.isArray(value) ? value : [value]));
+
+/** The id a requested name resolves to (before retired → replacement), else the name itself. */
+export function canonicalName(registry: CompiledRegistry, name: string): string {
+  const index = registry.indexByName.get(name);
+  return index === undefined ? name : (registry.ids[index] ?? name);
+}
+
+const cache = new WeakMap<CompiledRegistry, WeakMap<RoutingPolicySpecInput, CompiledPolicy>>();
+
+/** Compiles once per (registry, policy) pair of objects; both are treated as immutable. */
+export function compilePolicy(registry: CompiledRegistry, policy: RoutingPolicySpecInput): CompiledPolicy {
+  let byPolicy = cache.get(registry);
+  if (!byPolicy) cache.set(registry, (byPolicy = new WeakMap()));
+  const cached = byPolicy.get(policy);
+  if (cached) return cached;
+
+  const rules = (policy.rules ?? []).map((rule): CompiledRule => {
+    const when = rule.when;
+    const models = toSet(when.model);
+    return {
+      name: rule.name,
+      priority: rule.priority,
+      route: compileRoute(registry, rule.route),
+      models: models && new Set([...models].map((name) => canonicalName(registry, name))),
+      taskTypes: toSet(when.taskType),
+      tagsAny: when.tags?.any ?? null,
+      tagsAll: when.tags?.all ?? null,
+      gt: when.promptTokens?.gt ?? -Infinity,
+      gte: when.promptTokens?.gte ?? -Infinity,
+      lt: when.promptTokens?.lt ?? Infinity,
+      lte: when.promptTokens?.lte ?? Infinity,
+      apiKeys: toSet(when.apiKey),
+      headers: when.headers
+        ? Object.entries(when.headers).map(([name, value]): [string, Set<string>] => [name.toLowerCase(), toSet(value) ?? new Set()])
+        : null,
+    };
+  });
+  // stable sort: equal priorities (rejected by validation) keep their listed order
+  rules.sort((a, b) => b.priority - a.priority);
+  const compiled: CompiledPolicy = { rules, defaultRoute: compileRoute(registry, policy.default) };
+  byPolicy.set(policy, compiled);
+  return compiled;
+}
+
+function matches(rule: CompiledRule, request: RoutingRequest, requestedName: string): boolean {
+  const tokens = request.promptTokens;
+  if (!(tokens > rule.gt && tokens >= rule.gte && tokens < rule.lt && tokens <= rule.lte)) return false;
+  if (rule.models !== null && !rule.models.has(requestedName)) return false;
+  const requirements = request.requirements;
+  if (rule.taskTypes !== null && (requirements.taskType === undefined || !rule.taskTypes.has(requirements.taskType))) return false;
+  if (rule.apiKeys !== null && (request.apiKeyId === undefined || !rule.apiKeys.has(request.apiKeyId))) return false;
+  if (rule.tagsAny !== null || rule.tagsAll !== null) {
+    const tags = requirements.tags ?? [];
+    if (rule.tagsAny !== null && !rule.tagsAny.some((tag) => tags.includes(tag))) return false;
+    if (rule.tagsAll !== null && !rule.tagsAll.every((tag) => tags.includes(tag))) return false;
+  }
+  if (rule.headers !== null) {
+    const headers = request.headers ?? {};
+    for (const [name, values] of rule.headers) {
+      const value = headers[name];
+      if (value === undefined || !values.has(value)) return false;
+    }
+  }
+  return true;
+}
+
+/** The first rule, by priority, whose every condition holds; null means the default route. */
+export function matchRule(policy: CompiledPolicy, request: RoutingRequest, requestedName: string): CompiledRule | null {
+  for (const rule of policy.rules) if (matches(rule, request, requestedName)) return rule;
+  return null;
+}

@@ -1,0 +1,139 @@
+import { CORE_CAPABILITIES } from '../../shared/objects';
+import type { ModelObject } from '../../shared/objects';
+import type { RegistrySnapshot } from './types';
+
+export const LIFECYCLE_CODE = { draft: 0, active: 1, deprecated: 2, retired: 3 } as const;
+
+/**
+ * A registry snapshot indexed for the router: per-model facts in typed arrays aligned by model
+ * index, so deciding reads numbers instead of walking objects.
+ */
+export interface CompiledRegistry {
+  snapshot: RegistrySnapshot;
+  count: number;
+  ids: string[];
+  models: readonly ModelObject[];
+  indexById: Map<string, number>;
+  /** ids and aliases → index; an id wins over another model's alias */
+  indexByName: Map<string, number>;
+  capabilityIndex: Map<string, number>;
+  capabilityNames: string[];
+  capabilityCount: number;
+  /** count × capabilityCount, row per model; undeclared capabilities hold the Capability's defaultScore */
+  scores: Float64Array;
+  /** (3 × input + output) / 4, USD per 1M tokens: the usual 3:1 blend of chat traffic */
+  blended: Float64Array;
+  contextWindow: Float64Array;
+  lifecycle: Uint8Array;
+  hasKey: Uint8Array;
+  /** position of the id in sorted order: the last tie-breaker, compared as a number */
+  idRank: Uint32Array;
+  /** for a retired model, where its replacement chain ends; −1 when broken (unknown or cyclic); else itself */
+  servedBy: Int32Array;
+  /** declared fallbacks, each already resolved through servedBy (unknown ones dropped) */
+  fallbacks: Int32Array[];
+  /** active and deprecated models, in id order: the pool automatic routing draws from */
+  routable: Int32Array;
+}
+
+const LOOPBACK = /^https?:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?(\/|$)/;
+
+function needsKey(model: ModelObject): boolean {
+  if (model.spec.provider === 'simulated') return false;
+  return !(model.spec.provider === 'openai-compatible' && model.spec.baseUrl !== undefined && LOOPBACK.test(model.spec.baseUrl));
+}
+
+const cache = new WeakMap<RegistrySnapshot, CompiledRegistry>();
+
+/** Compiles once per snapshot object (cached by identity). */
+export function compileRegistry(snapshot: RegistrySnapshot): CompiledRegistry {
+  const cached = cache.get(snapshot);
+  if (cached) return cached;
+  const models = snapshot.models;
+  const count = models.length;
+  const ids = models.map((model) => model.metadata.id);
+  const indexById = new Map(ids.map((id, index) => [id, index]));
+  const indexByName = new Map<string, number>();
+  models.forEach((model, index) => model.spec.aliases.forEach((alias) => indexByName.has(alias) || indexByName.set(alias, index)));
+  ids.forEach((id, index) => indexByName.set(id, index));
+
+  const defaults = new Map<string, number>(CORE_CAPABILITIES.map((name) => [name, 0]));
+  for (const capability of snapshot.capabilities) defaults.set(capability.metadata.id, capability.spec.defaultScore);
+  for (const model of models) for (const name of Object.keys(model.spec.capabilities)) if (!defaults.has(name)) defaults.set(name, 0);
+  const capabilityNames = [...defaults.keys()];
+  const capabilityIndex = new Map(capabilityNames.map((name, index) => [name, index]));
+  const capabilityCount = capabilityNames.length;
+
+  const scores = new Float64Array(count * capabilityCount);
+  const blended = new Float64Array(count);
+  const contextWindow = new Float64Array(count);
+  const lifecycle = new Uint8Array(count);
+  const hasKey = new Uint8Array(count);
+  models.forEach((model, index) => {
+    const declared: Record<string, number | undefined> = model.spec.capabilities;
+    capabilityNames.forEach((name, column) => {
+      scores[index * capabilityCount + column] = declared[name] ?? defaults.get(name) ?? 0;
+    });
+    blended[index] = (3 * model.spec.pricing.inputPer1M + model.spec.pricing.outputPer1M) / 4;
+    contextWindow[index] = model.spec.contextWindow;
+    lifecycle[index] = LIFECYCLE_CODE[model.spec.lifecycle];
+    hasKey[index] = !needsKey(model) || !snapshot.modelsWithKey || snapshot.modelsWithKey.has(model.metadata.id) ? 1 : 0;
+  });
+
+  const sortedIds = ids.map((id, index) => ({ id, index })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const idRank = new Uint32Array(count);
+  sortedIds.forEach((entry, rank) => (idRank[entry.index] = rank));
+
+  const servedBy = new Int32Array(count);
+  for (let index = 0; index < count; index++) {
+    let current = index;
+    const seen = new Set<number>();
+    while (current >= 0 && lifecycle[current] === LIFECYCLE_CODE.retired) {
+      if (seen.has(current)) {
+        current = -1;
+        break;
+      }
+      seen.add(current);
+      const replacement = models[current]?.spec.replacement;
+      current = replacement ? (indexById.get(replacement) ?? -1) : -1;
+    }
+    servedBy[index] = current;
+  }
+
+  const fallbacks = models.map((model) => {
+    const resolved: number[] = [];
+    for (const id of model.spec.fallbacks) {
+      const target = indexById.get(id);
+      const served = target === undefined ? -1 : (servedBy[target] ?? -1);
+      if (served >= 0) resolved.push(served);
+    }
+    return Int32Array.from(resolved);
+  });
+
+  const routable = Int32Array.from(
+    sortedIds.filter((entry) => lifecycle[entry.index] === LIFECYCLE_CODE.active || lifecycle[entry.index] === LIFECYCLE_CODE.deprecated).map((entry) => entry.index),
+  );
+
+  const compiled: CompiledRegistry = {
+    snapshot,
+    count,
+    ids,
+    models,
+    indexById,
+    indexByName,
+    capabilityIndex,
+    capabilityNames,
+    capabilityCount,
+    scores,
+    blended,
+    contextWindow,
+    lifecycle,
+    hasKey,
+    idRank,
+    servedBy,
+    fallbacks,
+    routable,
+  };
+  cache.set(snapshot, compiled);
+  return compiled;
+}

@@ -1,0 +1,93 @@
+import type { RoutingPolicySpecInput } from '../../shared/policy';
+import { compileRegistry } from './compile-registry';
+import type { CompiledRegistry } from './compile-registry';
+import { compileHealth } from './compile-health';
+import { canonicalName, compilePolicy, matchRule } from './compile-policy';
+import { effectiveRoute } from './effective-route';
+import { exclusionCode } from './eligibility';
+import type { RoutingContext } from './eligibility';
+import { rankPool } from './rank';
+import type { Ranking } from './rank';
+import { listCandidates } from './candidates';
+import type { Candidate, Decision, DecideOptions, HealthSnapshot, RegistrySnapshot, RoutingRequest } from './types';
+
+function isCompiled(registry: RegistrySnapshot | CompiledRegistry): registry is CompiledRegistry {
+  return 'indexById' in registry;
+}
+
+/**
+ * Routes one request: which rule applies, which models qualify and why the others do not, and the
+ * ordered chain to try. Pure and deterministic: the same inputs give the same decision. Snapshots
+ * and policy are compiled once per object (cached by identity), so pass the same objects until
+ * they change.
+ *
+ * Chain: an explicit model (by id or alias; retired → its replacement) first, then its declared
+ * fallbacks, then the route's best others. For `auto` the primary is the route's best model that
+ * is not deprecated (deprecated ones serve only as fallbacks), then its declared fallbacks (except
+ * on pinned routes, whose list is the chain), then the route's best others. Up to chainLength.
+ */
+export function decide(
+  request: RoutingRequest,
+  registry: RegistrySnapshot | CompiledRegistry,
+  health: HealthSnapshot,
+  policy: RoutingPolicySpecInput,
+  options: DecideOptions = {},
+): Decision {
+  const compiled = isCompiled(registry) ? registry : compileRegistry(registry);
+  const explicit = request.model !== 'auto';
+  const requestedIndex = explicit ? (compiled.indexByName.get(request.model) ?? -1) : -1;
+  const requestedName = requestedIndex >= 0 ? (compiled.ids[requestedIndex] ?? request.model) : request.model;
+  const compiledPolicy = compilePolicy(compiled, policy);
+  const rule = matchRule(compiledPolicy, request, requestedName);
+  const route = effectiveRoute(compiled, rule ? rule.route : compiledPolicy.defaultRoute, request.requirements);
+  const named = requestedIndex >= 0 ? (compiled.servedBy[requestedIndex] ?? -1) : -1;
+  const context: RoutingContext = {
+    registry: compiled,
+    health: compileHealth(compiled, health),
+    route,
+    requiredContext: Math.max(request.requirements.minContext ?? 0, request.promptTokens + (request.maxTokens ?? 0)),
+    now: options.now ?? Infinity,
+    admin: request.scope === 'admin',
+    named,
+  };
+
+  const chain: number[] = [];
+  let ranking: Ranking | null = null;
+  if (!explicit || requestedIndex >= 0) {
+    ranking = rankPool(context, request.id);
+    const limit = route.chainLength;
+    const push = (index: number) => {
+      if (index >= 0 && chain.length < limit && !chain.includes(index) && exclusionCode(context, index) === 0) chain.push(index);
+    };
+    const head = explicit ? named : ranking.primary;
+    push(head);
+    if (head >= 0 && (explicit || route.strategy !== 'pinned')) for (const fallback of compiled.fallbacks[head] ?? []) push(fallback);
+    // auto with no primary leaves the chain empty rather than promote a deprecated model
+    if (explicit || chain.length > 0) for (const index of ranking.ranked) push(index);
+  }
+
+  let candidates: Candidate[] | undefined;
+  const decision: Decision = {
+    id: request.id,
+    requestedModel: request.model,
+    resolvedModel: named >= 0 ? (compiled.ids[named] ?? null) : null,
+    rule: rule ? { name: rule.name, priority: rule.priority } : null,
+    strategy: route.strategy,
+    route: route.view,
+    chain: chain.map((index) => compiled.ids[index] ?? ''),
+    get candidates() {
+      return (candidates ??= requestedIndex < 0 && explicit ? [] : listCandidates(context, { chain, requestedIndex, seed: request.id }));
+    },
+  };
+  if (explicit && requestedIndex < 0) {
+    decision.failure = { reason: 'unknown_model', message: `unknown model "${request.model}": not a model id or alias` };
+  } else if (chain.length === 0) {
+    decision.failure = {
+      reason: 'no_eligible_model',
+      message: explicit
+        ? `no eligible model for "${request.model}": it, its fallbacks and every other model were excluded`
+        : 'no eligible model: every active model was excluded (deprecated models serve only as fallbacks)',
+    };
+  }
+  return decision;
+}

@@ -1,0 +1,113 @@
+import { LIFECYCLE_CODE } from './compile-registry';
+import type { CompiledRegistry } from './compile-registry';
+import { CIRCUIT_CODE } from './compile-health';
+import type { CompiledHealth } from './compile-health';
+import type { CompiledRoute } from './compile-route';
+import type { ExclusionReason } from './types';
+
+/** Everything one decision reads, gathered once so the per-model checks take plain arguments. */
+export interface RoutingContext {
+  registry: CompiledRegistry;
+  health: CompiledHealth;
+  route: CompiledRoute;
+  /** tokens the context window must hold */
+  requiredContext: number;
+  /** epoch ms; Infinity when unknown, which ignores retry-after */
+  now: number;
+  admin: boolean;
+  /** the explicitly requested model (after replacement), the only one a draft may be; −1 for auto */
+  named: number;
+}
+
+/** Numeric so the hot loop compares numbers; the order is the order checks run (first failure is reported). */
+export const EXCLUSION = {
+  none: 0,
+  draft: 1,
+  retired: 2,
+  draftNotAllowed: 3,
+  noKey: 4,
+  circuitOpen: 5,
+  rateLimited: 6,
+  contextTooSmall: 7,
+  overCost: 8,
+  overLatency: 9,
+  belowMinimum: 10,
+} as const;
+
+export function capabilityScore(registry: CompiledRegistry, index: number, column: number): number {
+  return column < 0 ? 0 : (registry.scores[index * registry.capabilityCount + column] ?? 0);
+}
+
+/** Weighted capability score, 0-100 (weights are normalised when the route is compiled). */
+export function capabilityFit(context: RoutingContext, index: number): number {
+  const { weightColumns, weightValues } = context.route;
+  let fit = 0;
+  for (let at = 0; at < weightColumns.length; at++) fit += (weightValues[at] ?? 0) * capabilityScore(context.registry, index, weightColumns[at] ?? -1);
+  return fit;
+}
+
+function failedMinimum(context: RoutingContext, index: number): number {
+  const { minimumColumns, minimumValues } = context.route;
+  for (let at = 0; at < minimumColumns.length; at++) {
+    if (capabilityScore(context.registry, index, minimumColumns[at] ?? -1) < (minimumValues[at] ?? 0)) return at;
+  }
+  return -1;
+}
+
+export function exclusionCode(context: RoutingContext, index: number): number {
+  const { registry, health, route } = context;
+  const lifecycle = registry.lifecycle[index];
+  if (lifecycle === LIFECYCLE_CODE.retired) return EXCLUSION.retired;
+  if (lifecycle === LIFECYCLE_CODE.draft) {
+    if (index !== context.named) return EXCLUSION.draft;
+    if (!context.admin) return EXCLUSION.draftNotAllowed;
+  }
+  if (registry.hasKey[index] === 0) return EXCLUSION.noKey;
+  if (health.circuit[index] === CIRCUIT_CODE.open) return EXCLUSION.circuitOpen;
+  if ((health.retryAfterUntil[index] ?? 0) > context.now) return EXCLUSION.rateLimited;
+  if ((registry.contextWindow[index] ?? 0) < context.requiredContext) return EXCLUSION.contextTooSmall;
+  if ((registry.blended[index] ?? 0) > route.maxPricePer1M) return EXCLUSION.overCost;
+  if ((health.latency[index] ?? 0) > route.maxLatencyMs) return EXCLUSION.overLatency;
+  if (route.minimumColumns.length > 0 && failedMinimum(context, index) >= 0) return EXCLUSION.belowMinimum;
+  return EXCLUSION.none;
+}
+
+const money = (value: number) => `$${Number(value.toFixed(4))}`;
+
+/** The reason behind an exclusion code, in words; only computed when someone reads the candidates. */
+export function describeExclusion(context: RoutingContext, index: number, code: number): { reason: ExclusionReason; detail: string } {
+  const { registry, health, route } = context;
+  const model = registry.models[index];
+  switch (code) {
+    case EXCLUSION.draft:
+      return { reason: 'lifecycle', detail: 'draft: gets no traffic until it is active (an admin key may call it by name)' };
+    case EXCLUSION.retired: {
+      const servedBy = registry.servedBy[index] ?? -1;
+      const replacement = servedBy >= 0 ? `replaced by ${registry.ids[servedBy]}` : 'its replacement chain is broken (unknown model or a cycle)';
+      return { reason: 'lifecycle', detail: `retired: ${replacement}` };
+    }
+    case EXCLUSION.draftNotAllowed:
+      return { reason: 'draft_not_allowed', detail: 'draft: only an admin key may call it' };
+    case EXCLUSION.noKey:
+      return { reason: 'no_key', detail: `no key configured for this ${model?.spec.provider ?? ''} model` };
+    case EXCLUSION.circuitOpen:
+      return { reason: 'circuit_open', detail: 'circuit open after recent failures' };
+    case EXCLUSION.rateLimited:
+      return { reason: 'rate_limited', detail: `upstream asked to retry after ${new Date(health.retryAfterUntil[index] ?? 0).toISOString()}` };
+    case EXCLUSION.contextTooSmall:
+      return { reason: 'context_too_small', detail: `needs ${context.requiredContext} tokens; context window is ${registry.contextWindow[index]}` };
+    case EXCLUSION.overCost:
+      return { reason: 'over_cost_limit', detail: `blended price ${money(registry.blended[index] ?? 0)} per 1M is over the limit ${money(route.maxPricePer1M)}` };
+    case EXCLUSION.overLatency:
+      return { reason: 'over_latency_limit', detail: `observed latency ${health.latency[index]} ms is over the limit ${route.maxLatencyMs} ms` };
+    default: {
+      const at = failedMinimum(context, index);
+      const name = Object.keys(route.view.minimums)[at];
+      const column = route.minimumColumns[at] ?? -1;
+      return {
+        reason: 'below_minimum',
+        detail: `${name ?? 'capability'} ${capabilityScore(registry, index, column)} is below the minimum ${route.minimumValues[at]}`,
+      };
+    }
+  }
+}

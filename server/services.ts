@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { openDatabase, type DatabaseHandle } from '../db/client';
+import { KeyStore } from './auth/keys';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import { Registry } from './registry/registry';
+import { listAudit, writeAudit, type AuditRow } from './registry/repository';
+import { createSecretBox, loadSecretKey } from './secrets';
+import { seedDemo } from './seed';
+
+/** Everything a request handler may use, built once at start. */
+export interface Services {
+  config: Config;
+  logger: Logger;
+  database: DatabaseHandle;
+  registry: Registry;
+  keys: KeyStore;
+  version: string;
+  startedAt: string;
+  audit(actor: string, action: string, detail?: unknown): Promise<void>;
+  listAudit(limit: number): Promise<AuditRow[]>;
+  close(): Promise<void>;
+}
+
+export interface StartupReport {
+  /** the admin key generated on the first start with an empty database: printed once, never stored */
+  generatedAdminKey?: string;
+  seeded: boolean;
+}
+
+const REGISTRY_CHANNEL = 'grove_registry';
+
+export async function createServices(config: Config, logger: Logger): Promise<{ services: Services; report: StartupReport }> {
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
+  const box = createSecretBox(loadSecretKey(config.secretKey, config.dataDir));
+  const registry = new Registry(database.db, box, config.env);
+  const keys = new KeyStore(database.db);
+  await registry.load();
+  await keys.load();
+
+  const report: StartupReport = { seeded: false };
+  const emptyKeys = (await keys.count()) === 0;
+  if (config.adminKey) await keys.ensure(config.adminKey, 'bootstrap admin (GROVE_ADMIN_KEY)', ['admin']);
+  else if (emptyKeys) report.generatedAdminKey = (await keys.create({ name: 'bootstrap admin', scopes: ['admin'] })).key;
+  if (config.seed && registry.snapshot.models.length === 0 && emptyKeys) {
+    await seedDemo(registry);
+    report.seeded = true;
+  }
+
+  // Several instances on one PostgreSQL: a change made by one reaches the others' snapshots.
+  if (database.listen && database.notify) {
+    await database.listen(REGISTRY_CHANNEL, () => {
+      registry.load().catch((error: unknown) => logger.error({ err: error }, 'registry reload failed'));
+      keys.load().catch((error: unknown) => logger.error({ err: error }, 'key reload failed'));
+    });
+    const notify = database.notify.bind(database);
+    registry.onChange(() => void notify(REGISTRY_CHANNEL, String(process.pid)).catch(() => {}));
+  }
+
+  const services: Services = {
+    config,
+    logger,
+    database,
+    registry,
+    keys,
+    version: packageVersion(),
+    startedAt: new Date().toISOString(),
+    audit: (actor, action, detail) => writeAudit(database.db, { actor, action, detail }),
+    listAudit: (limit) => listAudit(database.db, limit),
+    close: () => database.close(),
+  };
+  return { services, report };
+}
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}

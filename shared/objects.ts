@@ -1,0 +1,194 @@
+import { z } from 'zod';
+
+/**
+ * GroveObjects: everything an operator declares. The field names here are a public contract:
+ * users' YAML files depend on them (see README "Objects").
+ */
+
+export const API_VERSION = 'grove/v1';
+export const CORE_CAPABILITIES = ['reasoning', 'creativity', 'precision', 'speed', 'context'] as const;
+export type CoreCapability = (typeof CORE_CAPABILITIES)[number];
+
+export const PROVIDERS = ['anthropic', 'gemini', 'openai-compatible', 'simulated'] as const;
+export type Provider = (typeof PROVIDERS)[number];
+
+export const LIFECYCLES = ['draft', 'active', 'deprecated', 'retired'] as const;
+export type Lifecycle = (typeof LIFECYCLES)[number];
+
+export const KINDS = ['Model', 'Capability', 'RoutingPolicy', 'AlertRule'] as const;
+export type Kind = (typeof KINDS)[number];
+
+export const objectId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'must be 1-63 lowercase letters, digits, ".", "_" or "-", starting with a letter or digit');
+
+export const capabilityName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be a lowercase name of at most 32 characters');
+
+export const metadataSchema = z
+  .object({
+    id: objectId,
+    title: z.string().max(200).optional(),
+    description: z.string().max(2000).optional(),
+    labels: z.record(z.string().regex(/^[a-z0-9][a-z0-9._/-]{0,62}$/, 'invalid label key'), z.string().max(200)).optional(),
+  })
+  .strict();
+export type Metadata = z.infer<typeof metadataSchema>;
+
+/**
+ * A secret as the operator writes it: read from the server's environment, or a value stored
+ * encrypted. `{ set: true }` (what export prints) keeps the value already stored, so that
+ * export → apply round-trips without ever revealing a secret.
+ */
+export const secretInputSchema = z.union([
+  z.object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name') }).strict(),
+  z.object({ value: z.string().min(1, 'must not be empty').max(4096) }).strict(),
+  z.object({ set: z.literal(true), last4: z.string().optional() }).strict(),
+]);
+export type SecretInput = z.infer<typeof secretInputSchema>;
+
+/** A secret as any endpoint returns it: never the value, only that it is set and its last 4 characters. */
+export const secretViewSchema = z.union([
+  z.object({ env: z.string() }).strict(),
+  z.object({ set: z.literal(true), last4: z.string() }).strict(),
+]);
+export type SecretView = z.infer<typeof secretViewSchema>;
+
+const score = z.number().int('must be a whole number').min(0).max(100);
+
+export const capabilityScoresSchema = z
+  .object({
+    reasoning: score,
+    creativity: score,
+    precision: score,
+    speed: score,
+    context: score,
+  })
+  .catchall(score);
+export type CapabilityScores = z.infer<typeof capabilityScoresSchema>;
+
+export const pricingSchema = z
+  .object({
+    inputPer1M: z.number().min(0).max(100_000),
+    outputPer1M: z.number().min(0).max(100_000),
+  })
+  .strict();
+export type Pricing = z.infer<typeof pricingSchema>;
+
+/** Behaviour of a `simulated` model: in-process, for demos and load tests. */
+export const simulationSchema = z
+  .object({
+    latencyMs: z
+      .object({ p50: z.number().min(0).max(600_000), p99: z.number().min(0).max(600_000) })
+      .strict()
+      .refine((l) => l.p99 >= l.p50, { message: 'p99 must be at least p50' })
+      .default({ p50: 300, p99: 900 }),
+    tokensPerSecond: z.number().positive().max(100_000).default(80),
+    errorRate: z.number().min(0).max(1).default(0),
+    seed: z.number().int().optional(),
+  })
+  .strict();
+export type Simulation = z.infer<typeof simulationSchema>;
+
+const baseUrl = z
+  .string()
+  .url('must be an absolute URL')
+  .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL')
+  .transform((u) => u.replace(/\/+$/, ''));
+
+const modelSpecFields = {
+  provider: z.enum(PROVIDERS),
+  model: z.string().min(1).max(200),
+  baseUrl: baseUrl.optional(),
+  capabilities: capabilityScoresSchema,
+  contextWindow: z.number().int().positive().max(100_000_000),
+  maxOutputTokens: z.number().int().positive().max(10_000_000),
+  pricing: pricingSchema,
+  timeoutMs: z.number().int().min(100).max(3_600_000).default(60_000),
+  fallbacks: z.array(objectId).max(16).default([]),
+  aliases: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/, 'invalid alias')).max(32).default([]),
+  lifecycle: z.enum(LIFECYCLES).default('draft'),
+  replacement: objectId.nullable().default(null),
+  headers: z.record(z.string(), z.string()).optional(),
+  simulation: simulationSchema.optional(),
+};
+
+function checkModelSpec(spec: { lifecycle: Lifecycle; replacement: string | null; fallbacks: string[]; provider: Provider; apiKey?: unknown; maxOutputTokens: number; contextWindow: number }, ctx: z.RefinementCtx, selfId?: string) {
+  if (spec.lifecycle === 'retired' && !spec.replacement) {
+    ctx.addIssue({ code: 'custom', path: ['replacement'], message: 'a retired model must name its replacement' });
+  }
+  if (spec.maxOutputTokens > spec.contextWindow) {
+    ctx.addIssue({ code: 'custom', path: ['maxOutputTokens'], message: 'must not exceed contextWindow' });
+  }
+  if (new Set(spec.fallbacks).size !== spec.fallbacks.length) {
+    ctx.addIssue({ code: 'custom', path: ['fallbacks'], message: 'must not repeat a model' });
+  }
+  if (selfId && spec.fallbacks.includes(selfId)) {
+    ctx.addIssue({ code: 'custom', path: ['fallbacks'], message: 'a model cannot be its own fallback' });
+  }
+  if (selfId && spec.replacement === selfId) {
+    ctx.addIssue({ code: 'custom', path: ['replacement'], message: 'a model cannot replace itself' });
+  }
+}
+
+/** The Model spec as an operator writes it (apiKey given as env name or value). */
+export const modelSpecInputSchema = z
+  .object({ ...modelSpecFields, apiKey: secretInputSchema.optional() })
+  .strict()
+  .superRefine((spec, ctx) => checkModelSpec(spec, ctx));
+export type ModelSpecInput = z.input<typeof modelSpecInputSchema>;
+export type ModelSpecParsed = z.output<typeof modelSpecInputSchema>;
+
+/** The Model spec as the server returns it (secret values redacted). */
+export const modelSpecViewSchema = z.object({ ...modelSpecFields, apiKey: secretViewSchema.optional() }).strict();
+export type ModelSpec = z.output<typeof modelSpecViewSchema>;
+
+export const capabilitySpecSchema = z
+  .object({
+    description: z.string().max(2000).optional(),
+    /** the score a model that does not declare this capability is assumed to have */
+    defaultScore: score.default(0),
+  })
+  .strict();
+export type CapabilitySpec = z.output<typeof capabilitySpecSchema>;
+
+export const statusSchema = z
+  .object({
+    revision: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .catchall(z.unknown());
+export type ObjectStatus = z.infer<typeof statusSchema>;
+
+const envelope = {
+  apiVersion: z.literal(API_VERSION, { message: `apiVersion must be "${API_VERSION}"` }),
+  metadata: metadataSchema,
+  /** read-only; accepted on input (so export → apply works) and ignored */
+  status: z.unknown().optional(),
+};
+
+export const modelObjectInputSchema = z
+  .object({ ...envelope, kind: z.literal('Model'), spec: modelSpecInputSchema })
+  .strict()
+  .superRefine((object, ctx) => {
+    const { id } = object.metadata;
+    if (object.spec.fallbacks.includes(id)) ctx.addIssue({ code: 'custom', path: ['spec', 'fallbacks'], message: 'a model cannot be its own fallback' });
+    if (object.spec.replacement === id) ctx.addIssue({ code: 'custom', path: ['spec', 'replacement'], message: 'a model cannot replace itself' });
+  });
+export type ModelObjectInput = z.input<typeof modelObjectInputSchema>;
+
+export const capabilityObjectInputSchema = z
+  .object({ ...envelope, kind: z.literal('Capability'), spec: capabilitySpecSchema })
+  .strict();
+
+export interface GroveObject<K extends Kind = Kind, S = Record<string, unknown>> {
+  apiVersion: typeof API_VERSION;
+  kind: K;
+  metadata: Metadata;
+  spec: S;
+  status: ObjectStatus;
+}
+export type ModelObject = GroveObject<'Model', ModelSpec>;
+export type CapabilityObject = GroveObject<'Capability', CapabilitySpec>;

@@ -1,0 +1,25 @@
+import { render as testingLibraryRender } from '@testing-library/react';
+import { MemoryRouter } from 'react-router';
+import { AppRoutes } from '../../client/src/components/AppRoutes/AppRoutes';
+import { Providers } from '../../client/src/components/Providers/Providers';
+
+export interface RenderAppOptions {
+  /** the tRPC endpoint, e.g. `http://127.0.0.1:PORT/trpc` of a Grove started by the test */
+  trpcUrl: string;
+  /** the URL the console opens at */
+  path?: string;
+  /** an admin key already saved in the browser, as after an earlier visit */
+  savedKey?: string;
+}
+
+/** The whole console, with its real providers, in a memory router. */
+export function renderApp({ trpcUrl, path = '/', savedKey }: RenderAppOptions) {
+  if (savedKey) window.localStorage.setItem('grove.adminKey', savedKey);
+  return testingLibraryRender(
+    <Providers api={{ url: trpcUrl }} storage={window.localStorage}>
+      <MemoryRouter initialEntries={[path]}>
+        <AppRoutes />
+      </MemoryRouter>
+    </Providers>,
+  );
+}
