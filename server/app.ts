@@ -4,13 +4,14 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { fastifyTRPCOpenApiPlugin, generateOpenApiDocument } from 'trpc-to-openapi';
 import { bearerToken } from './auth/keys';
 import { appRouter, type AppRouter } from './router';
 import type { Services } from './services';
 import type { Context } from './trpc';
 import { registerRestErrors } from './http/rest-errors';
+import { registerV1 } from './http/v1';
 
 const defaultStaticDir = fileURLToPath(new URL('../dist/client', import.meta.url));
 
@@ -19,7 +20,7 @@ export async function buildApp(services: Services) {
   const { config } = services;
   const app = Fastify({
     loggerInstance: services.logger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
     genReqId: (request) => (request.headers['x-request-id'] as string | undefined) ?? randomUUID(),
     requestIdHeader: false,
@@ -62,6 +63,8 @@ export async function buildApp(services: Services) {
     await scope.register(fastifyTRPCOpenApiPlugin, { basePath: '/api', router: appRouter, createContext: ({ req }: { req: { id?: string; headers: Record<string, string | string[] | undefined> } }) => createContext({ req }) });
   });
 
+  await registerV1(app as unknown as FastifyInstance, services);
+
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     const reachable = await services.database.ping();
@@ -75,9 +78,10 @@ export async function buildApp(services: Services) {
     // The console routes on the client side: any other GET that accepts HTML gets the app shell.
     app.setNotFoundHandler((request, reply) => {
       if (request.method === 'GET' && !/^\/(api|trpc|v1)\//.test(request.url) && request.headers.accept?.includes('text/html')) return reply.sendFile('index.html');
-      return reply.code(404).send({ error: { message: `no route for ${request.method} ${request.url.split('?')[0]}`, type: 'not_found' } });
+      return reply.code(404).send(notFoundBody(request.method, request.url));
     });
   } else {
+    app.setNotFoundHandler((request, reply) => reply.code(404).send(notFoundBody(request.method, request.url)));
     app.get('/', async (_request, reply) => reply.type('text/html').send('<!doctype html><title>Grove</title><p>The console is not built: run <code>npm run build</code>.</p>'));
   }
 
@@ -90,4 +94,11 @@ export function broadcastReconnect(app: Pick<FastifyInstance, "websocketServer">
   for (const client of app.websocketServer?.clients ?? []) {
     if (client.readyState === client.OPEN) client.send(message);
   }
+}
+
+/** OpenAI's error shape for unknown /v1 URLs (clients parse it), a plain one elsewhere. */
+function notFoundBody(method: string, url: string) {
+  const path = url.split('?')[0];
+  if (path?.startsWith('/v1/')) return { error: { message: `Unknown request URL: ${method} ${path}`, type: 'invalid_request_error', param: null, code: 'unknown_url' } };
+  return { error: { message: `no route for ${method} ${path}`, type: 'not_found' } };
 }

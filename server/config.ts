@@ -13,6 +13,7 @@ const envSchema = z.object({
   GROVE_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(4 * 1024 * 1024),
   GROVE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(6000),
   GROVE_STATIC_DIR: z.string().optional(),
+  GROVE_REQUEST_DEADLINE_MS: z.coerce.number().int().positive().default(120_000),
 });
 
 export type Config = {
@@ -27,6 +28,7 @@ export type Config = {
   bodyLimitBytes: number;
   rateLimitPerMinute: number;
   staticDir?: string;
+  requestDeadlineMs: number;
   /** the environment that `{ env: NAME }` secrets are read from */
   env: Record<string, string | undefined>;
 };
@@ -50,6 +52,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimitBytes: values.GROVE_BODY_LIMIT_BYTES,
     rateLimitPerMinute: values.GROVE_RATE_LIMIT_PER_MINUTE,
     staticDir: values.GROVE_STATIC_DIR,
+    requestDeadlineMs: values.GROVE_REQUEST_DEADLINE_MS,
     env,
   };
 }

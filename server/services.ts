@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { openDatabase, type DatabaseHandle } from '../db/client';
 import { KeyStore } from './auth/keys';
+import { EventBus } from './events';
+import { Gateway } from './gateway/gateway';
+import { RequestLogWriter } from './gateway/request-log';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { Registry } from './registry/registry';
@@ -15,6 +18,9 @@ export interface Services {
   database: DatabaseHandle;
   registry: Registry;
   keys: KeyStore;
+  events: EventBus;
+  gateway: Gateway;
+  requestLog: RequestLogWriter;
   version: string;
   startedAt: string;
   audit(actor: string, action: string, detail?: unknown): Promise<void>;
@@ -31,7 +37,9 @@ export interface StartupReport {
 const REGISTRY_CHANNEL = 'grove_registry';
 
 export async function createServices(config: Config, logger: Logger): Promise<{ services: Services; report: StartupReport }> {
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
+  // GROVE_DATA_DIR=memory:// keeps the embedded database in memory (tests, throwaway demos).
+  const inMemory = config.dataDir === 'memory://';
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl || inMemory ? undefined : config.dataDir });
   const box = createSecretBox(loadSecretKey(config.secretKey, config.dataDir));
   const registry = new Registry(database.db, box, config.env);
   const keys = new KeyStore(database.db);
@@ -57,17 +65,31 @@ export async function createServices(config: Config, logger: Logger): Promise<{ 
     registry.onChange(() => void notify(REGISTRY_CHANNEL, String(process.pid)).catch(() => {}));
   }
 
+  const events = new EventBus();
+  const gateway = new Gateway(registry, events, { deadlineMs: config.requestDeadlineMs, defaultRateLimitPerMinute: config.rateLimitPerMinute });
+  const requestLog = new RequestLogWriter(database.db, logger);
+  events.on((event) => {
+    if (event.type === 'request.completed') requestLog.enqueue(event);
+    else logger.warn(event, 'circuit changed');
+  });
+
   const services: Services = {
     config,
     logger,
     database,
     registry,
     keys,
+    events,
+    gateway,
+    requestLog,
     version: packageVersion(),
     startedAt: new Date().toISOString(),
     audit: (actor, action, detail) => writeAudit(database.db, { actor, action, detail }),
     listAudit: (limit) => listAudit(database.db, limit),
-    close: () => database.close(),
+    async close() {
+      await requestLog.flush();
+      await database.close();
+    },
   };
   return { services, report };
 }

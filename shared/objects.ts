@@ -114,29 +114,29 @@ const modelSpecFields = {
   simulation: simulationSchema.optional(),
 };
 
-function checkModelSpec(spec: { lifecycle: Lifecycle; replacement: string | null; fallbacks: string[]; provider: Provider; apiKey?: unknown; maxOutputTokens: number; contextWindow: number }, ctx: z.RefinementCtx, selfId?: string) {
+/**
+ * Cross-field checks. They also run when some fields are invalid (`when` below), so that one
+ * answer lists every problem; hence the defensive reads of a spec that may not have parsed.
+ */
+function checkModelSpec(spec: Record<string, unknown>, ctx: z.RefinementCtx) {
   if (spec.lifecycle === 'retired' && !spec.replacement) {
     ctx.addIssue({ code: 'custom', path: ['replacement'], message: 'a retired model must name its replacement' });
   }
-  if (spec.maxOutputTokens > spec.contextWindow) {
+  if (typeof spec.maxOutputTokens === 'number' && typeof spec.contextWindow === 'number' && spec.maxOutputTokens > spec.contextWindow) {
     ctx.addIssue({ code: 'custom', path: ['maxOutputTokens'], message: 'must not exceed contextWindow' });
   }
-  if (new Set(spec.fallbacks).size !== spec.fallbacks.length) {
+  if (Array.isArray(spec.fallbacks) && new Set(spec.fallbacks).size !== spec.fallbacks.length) {
     ctx.addIssue({ code: 'custom', path: ['fallbacks'], message: 'must not repeat a model' });
   }
-  if (selfId && spec.fallbacks.includes(selfId)) {
-    ctx.addIssue({ code: 'custom', path: ['fallbacks'], message: 'a model cannot be its own fallback' });
-  }
-  if (selfId && spec.replacement === selfId) {
-    ctx.addIssue({ code: 'custom', path: ['replacement'], message: 'a model cannot replace itself' });
-  }
 }
+
+const evenIfInvalid = { when: (payload: { value: unknown }) => typeof payload.value === 'object' && payload.value !== null };
 
 /** The Model spec as an operator writes it (apiKey given as env name or value). */
 export const modelSpecInputSchema = z
   .object({ ...modelSpecFields, apiKey: secretInputSchema.optional() })
   .strict()
-  .superRefine((spec, ctx) => checkModelSpec(spec, ctx));
+  .superRefine((spec, ctx) => checkModelSpec(spec, ctx), evenIfInvalid);
 export type ModelSpecInput = z.input<typeof modelSpecInputSchema>;
 export type ModelSpecParsed = z.output<typeof modelSpecInputSchema>;
 
@@ -173,10 +173,12 @@ export const modelObjectInputSchema = z
   .object({ ...envelope, kind: z.literal('Model'), spec: modelSpecInputSchema })
   .strict()
   .superRefine((object, ctx) => {
-    const { id } = object.metadata;
-    if (object.spec.fallbacks.includes(id)) ctx.addIssue({ code: 'custom', path: ['spec', 'fallbacks'], message: 'a model cannot be its own fallback' });
-    if (object.spec.replacement === id) ctx.addIssue({ code: 'custom', path: ['spec', 'replacement'], message: 'a model cannot replace itself' });
-  });
+    const id = (object.metadata as { id?: unknown } | undefined)?.id;
+    const spec = (object.spec ?? {}) as { fallbacks?: unknown; replacement?: unknown };
+    if (typeof id !== 'string') return;
+    if (Array.isArray(spec.fallbacks) && spec.fallbacks.includes(id)) ctx.addIssue({ code: 'custom', path: ['spec', 'fallbacks'], message: 'a model cannot be its own fallback' });
+    if (spec.replacement === id) ctx.addIssue({ code: 'custom', path: ['spec', 'replacement'], message: 'a model cannot replace itself' });
+  }, evenIfInvalid);
 export type ModelObjectInput = z.input<typeof modelObjectInputSchema>;
 
 export const capabilityObjectInputSchema = z

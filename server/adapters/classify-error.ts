@@ -1,4 +1,4 @@
-import { UpstreamError, type UpstreamErrorKind } from './errors';
+import { UpstreamError, isRetryable, type UpstreamErrorKind } from './errors';
 import type { ProviderName } from './types';
 
 export interface ErrorContext {
@@ -93,6 +93,18 @@ export function parseRetryDelay(value: string | undefined): number | undefined {
   return match ? Math.round(Number(match[1]) * 1000) : undefined;
 }
 
+/**
+ * The status decides, and the body may only sharpen a catch-all: a 400 that is really a content
+ * filter, a 5xx that is really an overload. (OpenAI says invalid_request_error on 401 and 404 too.)
+ */
+function refineKind(statusKind: UpstreamErrorKind, types: string[]): UpstreamErrorKind {
+  const bodyKind = types.map((type) => kindByProviderType[type]).find((kind) => kind !== undefined);
+  if (bodyKind === undefined) return statusKind;
+  if (statusKind === 'bad_request') return bodyKind;
+  if (statusKind === 'server' && isRetryable(bodyKind)) return bodyKind;
+  return statusKind;
+}
+
 export function classifyHttpError(
   context: ErrorContext,
   status: number,
@@ -107,8 +119,7 @@ export function classifyHttpError(
     body = undefined;
   }
   const fields = readErrorBody(body);
-  const kindFromBody = fields.types.map((type) => kindByProviderType[type]).find((kind) => kind !== undefined);
-  const kind = kindFromBody ?? kindFromStatus(status);
+  const kind = refineKind(kindFromStatus(status), fields.types);
   const detail = fields.message ?? (bodyText.trim().slice(0, 200) || `HTTP ${status}`);
   return new UpstreamError({
     kind,

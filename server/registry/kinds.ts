@@ -34,9 +34,13 @@ export function parseObject(input: unknown, prefix = ''): { object?: { kind: Kin
   const at = (path: string) => (prefix ? `${prefix}${path ? '.' + path : ''}` : path);
   if (!input || typeof input !== 'object' || Array.isArray(input)) return { problems: [{ path: at(''), message: 'must be an object with apiVersion, kind, metadata and spec' }] };
   const { kind, apiVersion } = input as { kind?: unknown; apiVersion?: unknown };
-  if (apiVersion !== API_VERSION) return { problems: [{ path: at('apiVersion'), message: `must be "${API_VERSION}"` }] };
   const handler = typeof kind === 'string' ? handlers.get(kind as Kind) : undefined;
-  if (!handler) return { problems: [{ path: at('kind'), message: `must be one of ${KINDS.filter((k) => handlers.has(k)).join(', ')}` }] };
+  if (!handler) {
+    const problems = [{ path: at('kind'), message: `must be one of ${KINDS.filter((k) => handlers.has(k)).join(', ')}` }];
+    if (apiVersion !== API_VERSION) problems.unshift({ path: at('apiVersion'), message: `must be "${API_VERSION}"` });
+    return { problems };
+  }
+  // the kind's schema checks apiVersion too, so a wrong one is listed beside every other problem
   const parsed = handler.schema.safeParse(input);
   if (!parsed.success) return { problems: problemsFromZod(parsed.error.issues, prefix) };
   return { object: { kind: kind as Kind, metadata: parsed.data.metadata, spec: parsed.data.spec as Record<string, unknown> }, problems: [] };

@@ -49,6 +49,8 @@ type Change =
 export class Registry {
   private stored = new Map<Kind, Map<string, StoredObject>>();
   private listeners = new Set<(snapshot: RegistrySnapshot) => void>();
+  private fingerprint: string | undefined;
+  private loading: Promise<void> = Promise.resolve();
   snapshot: RegistrySnapshot = emptySnapshot();
 
   constructor(
@@ -62,9 +64,24 @@ export class Registry {
     return () => this.listeners.delete(listener);
   }
 
-  /** Reads every object from the database and swaps the snapshot. */
-  async load(): Promise<void> {
+  /**
+   * Reads every object from the database and swaps the snapshot, unless nothing changed. The
+   * check matters: with PostgreSQL every instance reloads on every change notification, its own
+   * included, and a reload that always told its listeners (which notify) would never stop.
+   */
+  load(): Promise<void> {
+    // One load at a time, each reading after the last: a slow read that started before a commit
+    // must not land after the commit's own reload and swap an older registry back in.
+    const next = this.loading.then(() => this.reload());
+    this.loading = next.catch(() => {});
+    return next;
+  }
+
+  private async reload(): Promise<void> {
     const rows = await repository.loadAllObjects(this.db);
+    const fingerprint = rows.map((row) => `${row.kind}/${row.id}@${row.revision}`).join('\n');
+    if (fingerprint === this.fingerprint) return;
+    this.fingerprint = fingerprint;
     const stored = new Map<Kind, Map<string, StoredObject>>();
     for (const row of rows) {
       if (!stored.has(row.kind)) stored.set(row.kind, new Map());
@@ -115,13 +132,18 @@ export class Registry {
       }
     });
     if (problems.length) throw invalid(problems, inputs.length > 1 ? 'nothing was applied' : 'invalid object');
-    if (options.dryRun) return results;
+    if (options.dryRun) {
+      // a dry run answers what the real one would, cross-object problems included
+      this.checkProspective(changes);
+      return results;
+    }
     const written = await this.commit(actor, changes);
     return results.map((result) => ({ ...result, revision: written.get(`${result.kind}/${result.id}`) ?? result.revision }));
   }
 
-  async create(actor: string, input: unknown): Promise<GroveObject> {
-    const parsed = this.parseOne(input);
+  /** `expectedKind`: a kind-specific endpoint (models.create) refuses objects of any other kind. */
+  async create(actor: string, input: unknown, expectedKind?: Kind): Promise<GroveObject> {
+    const parsed = this.parseOne(input, expectedKind);
     if (this.stored.get(parsed.kind)?.has(parsed.id)) throw new GroveError('CONFLICT', `${parsed.kind} "${parsed.id}" already exists`);
     await this.commit(actor, [{ op: 'create', object: parsed, action: 'create' }]);
     return this.get(parsed.kind, parsed.id);

@@ -24,7 +24,7 @@ export const modelsRouter = router({
     .meta({ openapi: { method: 'POST', path: '/v1/models', tags: ['models'], protect: true, summary: 'Register a model' } })
     .input(z.object({ object: z.unknown() }))
     .output(modelOutput)
-    .mutation(({ ctx, input }) => ctx.services.registry.create(ctx.principal.keyId, withKind(input.object))),
+    .mutation(({ ctx, input }) => ctx.services.registry.create(ctx.principal.keyId, withKind(input.object), 'Model')),
 
   update: adminProcedure
     .meta({ openapi: { method: 'PATCH', path: '/v1/models/{id}', tags: ['models'], protect: true, summary: 'Update a model (names the revision it is based on)' } })

@@ -22,10 +22,53 @@ export interface CompiledRule {
   headers: [string, Set<string>][] | null;
 }
 
+/**
+ * Rule positions by the value of one condition each rule has (model, else task type, API key,
+ * header, tag), so a request checks the few rules that could match instead of all of them.
+ * Each list is in priority order.
+ */
+interface RuleIndex {
+  unindexed: number[];
+  byModel: Map<string, number[]>;
+  byTaskType: Map<string, number[]>;
+  byApiKey: Map<string, number[]>;
+  byHeader: Map<string, Map<string, number[]>>;
+  byTag: Map<string, number[]>;
+}
+
 export interface CompiledPolicy {
   /** highest priority first */
   rules: CompiledRule[];
+  index: RuleIndex;
   defaultRoute: CompiledRoute;
+}
+
+function addTo(map: Map<string, number[]>, keys: Iterable<string>, position: number) {
+  for (const key of keys) {
+    const list = map.get(key);
+    if (!list) map.set(key, [position]);
+    else if (list[list.length - 1] !== position) list.push(position);
+  }
+}
+
+function indexRules(rules: readonly CompiledRule[]): RuleIndex {
+  const index: RuleIndex = { unindexed: [], byModel: new Map(), byTaskType: new Map(), byApiKey: new Map(), byHeader: new Map(), byTag: new Map() };
+  rules.forEach((rule, position) => {
+    const header = rule.headers?.[0];
+    if (rule.models) addTo(index.byModel, rule.models, position);
+    else if (rule.taskTypes) addTo(index.byTaskType, rule.taskTypes, position);
+    else if (rule.apiKeys) addTo(index.byApiKey, rule.apiKeys, position);
+    else if (header) {
+      let byValue = index.byHeader.get(header[0]);
+      if (!byValue) index.byHeader.set(header[0], (byValue = new Map()));
+      addTo(byValue, header[1], position);
+    }
+    // a request matching `all` has the first of them, one matching `any` has one of them
+    else if (rule.tagsAll) addTo(index.byTag, rule.tagsAll.slice(0, 1), position);
+    else if (rule.tagsAny) addTo(index.byTag, rule.tagsAny, position);
+    else index.unindexed.push(position);
+  });
+  return index;
 }
 
 const toSet = (value: string | string[] | undefined) => (value === undefined ? null : new Set(Array.isArray(value) ? value : [value]));
@@ -68,7 +111,7 @@ export function compilePolicy(registry: CompiledRegistry, policy: RoutingPolicyS
   });
   // stable sort: equal priorities (rejected by validation) keep their listed order
   rules.sort((a, b) => b.priority - a.priority);
-  const compiled: CompiledPolicy = { rules, defaultRoute: compileRoute(registry, policy.default) };
+  const compiled: CompiledPolicy = { rules, index: indexRules(rules), defaultRoute: compileRoute(registry, policy.default) };
   byPolicy.set(policy, compiled);
   return compiled;
 }
@@ -97,6 +140,29 @@ function matches(rule: CompiledRule, request: RoutingRequest, requestedName: str
 
 /** The first rule, by priority, whose every condition holds; null means the default route. */
 export function matchRule(policy: CompiledPolicy, request: RoutingRequest, requestedName: string): CompiledRule | null {
-  for (const rule of policy.rules) if (matches(rule, request, requestedName)) return rule;
-  return null;
+  const { rules, index } = policy;
+  let best = rules.length;
+  const consider = (positions: readonly number[] | undefined) => {
+    if (positions === undefined) return;
+    for (const position of positions) {
+      if (position >= best) return;
+      if (matches(rules[position]!, request, requestedName)) {
+        best = position;
+        return;
+      }
+    }
+  };
+  consider(index.unindexed);
+  consider(index.byModel.get(requestedName));
+  const { taskType, tags } = request.requirements;
+  if (taskType !== undefined) consider(index.byTaskType.get(taskType));
+  if (request.apiKeyId !== undefined) consider(index.byApiKey.get(request.apiKeyId));
+  if (request.headers !== undefined && index.byHeader.size > 0) {
+    for (const [name, byValue] of index.byHeader) {
+      const value = request.headers[name];
+      if (value !== undefined) consider(byValue.get(value));
+    }
+  }
+  if (tags !== undefined && index.byTag.size > 0) for (const tag of tags) consider(index.byTag.get(tag));
+  return rules[best] ?? null;
 }

@@ -2,7 +2,7 @@ import type { RoutingPolicySpecInput } from '../../shared/policy';
 import { compileRegistry } from './compile-registry';
 import type { CompiledRegistry } from './compile-registry';
 import { compileHealth } from './compile-health';
-import { canonicalName, compilePolicy, matchRule } from './compile-policy';
+import { compilePolicy, matchRule } from './compile-policy';
 import { effectiveRoute } from './effective-route';
 import { exclusionCode } from './eligibility';
 import type { RoutingContext } from './eligibility';

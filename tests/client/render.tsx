@@ -16,7 +16,7 @@ export interface RenderAppOptions {
 export function renderApp({ trpcUrl, path = '/', savedKey }: RenderAppOptions) {
   if (savedKey) window.localStorage.setItem('grove.adminKey', savedKey);
   return testingLibraryRender(
-    <Providers api={{ url: trpcUrl }} storage={window.localStorage}>
+    <Providers api={{ url: trpcUrl }} storage={window.localStorage} env="test">
       <MemoryRouter initialEntries={[path]}>
         <AppRoutes />
       </MemoryRouter>

@@ -1,5 +1,5 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
 
 // jsdom lacks the layout APIs Mantine reads; these stubs follow mantinedev/vite-template.
@@ -32,3 +32,6 @@ afterEach(() => {
   cleanup();
   window.localStorage.clear();
 });
+
+// The console talks to a real Grove process over loopback; under a parallel run a first answer can take seconds.
+configure({ asyncUtilTimeout: 5_000 });

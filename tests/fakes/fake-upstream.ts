@@ -16,6 +16,8 @@ export interface FakeBehavior {
   chunkDelayMs?: number;
   /** Replace the JSON answer (non-stream). */
   json?: unknown;
+  /** Replace the JSON answer with these bytes as they are (e.g. broken JSON). */
+  rawBody?: string;
   /** Replace the SSE answer (raw text, as on the wire). */
   sse?: string;
   /** End the stream with the provider's mid-stream error after its first events. */
@@ -119,6 +121,7 @@ export async function startFakeUpstream(protocol: Protocol, options: FakeOptions
       return sendJson(response, status, headers, JSON.stringify(current.errorBody ?? protocol.errorBody(status)));
     }
     if (!routed.stream) {
+      if (current.rawBody !== undefined) return sendJson(response, 200, headers, current.rawBody);
       if (current.json !== undefined) return sendJson(response, 200, headers, JSON.stringify(current.json));
       return sendJson(response, 200, headers, jsonBuffer);
     }

@@ -23,8 +23,8 @@ export async function* readSse(response: Response, attempt: HttpAttempt): AsyncG
         throw attempt.toUpstreamError(error);
       }
       if (chunk.done) {
-        parser.feed(decoder.decode());
-        parser.reset({ consume: true });
+        // The parser holds a trailing \r back in case \n follows; a final \n releases the last event.
+        parser.feed(`${decoder.decode()}\n`);
         finished = true;
         yield* pending.splice(0);
         return;

@@ -24,7 +24,7 @@ export function ModelFilters({ value, onChange, capabilityNames }: ModelFiltersP
     <Group align="flex-end" gap="sm" role="search" aria-label="Filter models">
       <TextInput
         label="Search"
-        placeholder="id, title, upstream name or alias"
+        placeholder="id, title, model or alias"
         leftSection={<IconSearch size={16} aria-hidden />}
         value={value.search}
         onChange={(event) => set({ search: event.currentTarget.value })}

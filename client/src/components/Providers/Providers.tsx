@@ -12,6 +12,8 @@ export interface ProvidersProps {
   api: ApiConfig;
   storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
   children: ReactNode;
+  /** Mantine's `test` environment turns off transitions and portals, for jsdom */
+  env?: 'default' | 'test';
 }
 
 function makeQueryClient() {
@@ -27,13 +29,13 @@ function makeQueryClient() {
 }
 
 /** Everything a page needs around it: theme, notifications, query cache, tRPC client and the signed-in key. */
-export function Providers({ api, storage, children }: ProvidersProps) {
+export function Providers({ api, storage, children, env = 'default' }: ProvidersProps) {
   const keys = useMemo(() => createKeyStorage(storage), [storage]);
   const [queryClient] = useState(makeQueryClient);
   const [trpcClient] = useState(() => createApiClient(api, keys.read));
 
   return (
-    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="auto">
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="auto" env={env}>
       <Notifications position="top-right" />
       <QueryClientProvider client={queryClient}>
         <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>

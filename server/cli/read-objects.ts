@@ -1,0 +1,95 @@
+import { isMap, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+
+/** Where an object came from, so that the server's problems can be shown against the file. */
+export interface ObjectSource {
+  file: string;
+  /** 1-based, as an editor counts YAML documents */
+  document: number;
+  /** 1-based position in a document that holds a list of objects */
+  item?: number;
+  /** `Kind/id`, when the object names both */
+  label?: string;
+  /** the line of the nearest node at or above `path` inside this object */
+  locate(path: ReadonlyArray<string | number>): number | undefined;
+}
+
+export interface ReadObjects {
+  objects: unknown[];
+  sources: ObjectSource[];
+}
+
+/** A file that cannot be read as GroveObjects: shown as is, exit code 1. */
+export class InputError extends Error {}
+
+const shapeHint = 'expected a GroveObject, a list of them, or { objects: [...] }';
+
+/** Parses multi-document YAML, or JSON (a list, one object, or `{ objects: [...] }`). */
+export function readObjects(text: string, file: string): ReadObjects {
+  if (file.endsWith('.json')) checkJson(text, file);
+  const lineCounter = new LineCounter();
+  const documents = parseAllDocuments(text, { lineCounter, prettyErrors: true });
+  const result: ReadObjects = { objects: [], sources: [] };
+  const lineOf = (node: Node | null | undefined) => (node?.range ? lineCounter.linePos(node.range[0]).line : undefined);
+  for (const [index, document] of [...documents].entries()) {
+    const number = index + 1;
+    const error = document.errors[0];
+    if (error) {
+      const line = error.linePos?.[0].line;
+      const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      throw new InputError(`${file}${line ? `:${line}` : ''}: document ${number}: ${message}`);
+    }
+    for (const entry of entriesOf(document, file, number)) {
+      result.objects.push(entry.value);
+      result.sources.push({
+        file,
+        document: number,
+        item: entry.item,
+        label: labelOf(entry.value),
+        locate: (path) => nearestLine(entry.node, path, lineOf),
+      });
+    }
+  }
+  if (!result.objects.length) throw new InputError(`${file}: no objects found`);
+  return result;
+}
+
+function entriesOf(document: Document.Parsed, file: string, number: number): { value: unknown; node: Node; item?: number }[] {
+  const root = document.contents;
+  if (root === null) return []; // an empty document, e.g. after a trailing `---`
+  const value: unknown = document.toJS({ maxAliasCount: 1000 });
+  const list = isMap(root) && !root.has('kind') && isSeq(root.get('objects', true)) ? (root.get('objects', true) as Node) : root;
+  if (isSeq(list)) {
+    const values = (list === root ? value : (value as { objects: unknown[] }).objects) as unknown[];
+    return list.items.map((node, index) => ({ value: values[index], node: node as Node, item: index + 1 }));
+  }
+  if (isMap(root)) return [{ value, node: root }];
+  throw new InputError(`${file}: document ${number}: ${shapeHint}`);
+}
+
+function labelOf(value: unknown): string | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const { kind, metadata } = value as { kind?: unknown; metadata?: { id?: unknown } };
+  return typeof kind === 'string' && typeof metadata?.id === 'string' ? `${kind}/${metadata.id}` : undefined;
+}
+
+function nearestLine(node: Node, path: ReadonlyArray<string | number>, lineOf: (node: Node | null | undefined) => number | undefined): number | undefined {
+  for (let depth = path.length; depth > 0; depth--) {
+    if (!isMap(node) && !isSeq(node)) break;
+    const found = node.getIn(path.slice(0, depth), true) as Node | undefined;
+    const line = lineOf(found);
+    if (line) return line;
+  }
+  return lineOf(node);
+}
+
+/** JSON's own parser names the position of a syntax error better than a YAML parser would. */
+function checkJson(text: string, file: string): void {
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const position = /position (\d+)/.exec(message)?.[1];
+    const line = position === undefined ? undefined : text.slice(0, Number(position)).split('\n').length;
+    throw new InputError(`${file}${line ? `:${line}` : ''}: invalid JSON: ${message}`);
+  }
+}

@@ -1,0 +1,116 @@
+import { getAdapter } from '../adapters';
+import { isUpstreamError, UpstreamError } from '../adapters/errors';
+import type { ChatDelta, ChatResult, ModelTarget } from '../adapters/types';
+import type { Attempt } from '../events';
+import type { ModelObject } from '../../shared/objects';
+import type { ChatRequest } from '../../shared/chat';
+import type { HealthTracker } from './health';
+
+/**
+ * The failover loop, top to bottom: for each model of the decided chain, ask its circuit, call it,
+ * classify the outcome, and either answer or move on. A stream counts as answered once its first
+ * delta arrived: up to then it fails over like any call, after it the bytes are the client's.
+ */
+
+export interface ChainContext {
+  chain: readonly ModelObject[];
+  request: ChatRequest;
+  targetFor(model: ModelObject): ModelTarget;
+  health: HealthTracker;
+  /** the client went away: stop, and let the adapter close the upstream connection */
+  signal: AbortSignal;
+  /** epoch ms after which no new attempt starts and a running one is cut */
+  deadline: number;
+  now(): number;
+}
+
+export interface ChainSuccess<T> {
+  model: ModelObject;
+  value: T;
+  attempts: Attempt[];
+  startedAt: number;
+}
+
+export interface ChainFailure {
+  error: UpstreamError;
+  attempts: Attempt[];
+}
+
+/** Errors after which another model may well succeed: the upstream's trouble, not the client's request. */
+function failsOver(error: UpstreamError): boolean {
+  return error.retryable || error.kind === 'auth' || error.kind === 'not_found';
+}
+
+async function runChain<T>(context: ChainContext, call: (target: ModelTarget, signal: AbortSignal) => Promise<T>): Promise<ChainSuccess<T> | ChainFailure> {
+  const attempts: Attempt[] = [];
+  let lastError: UpstreamError | undefined;
+  for (const model of context.chain) {
+    const modelId = model.metadata.id;
+    const startedAt = context.now();
+    if (context.signal.aborted) break;
+    if (startedAt >= context.deadline) {
+      lastError = new UpstreamError({ kind: 'timeout', message: 'the request deadline passed before every model in the chain was tried', provider: model.spec.provider, modelId });
+      break;
+    }
+    if (!context.health.acquire(modelId, startedAt)) {
+      attempts.push({ modelId, provider: model.spec.provider, startedAt, latencyMs: 0, outcome: 'skipped', message: 'circuit open' });
+      continue;
+    }
+    const target = context.targetFor(model);
+    const remaining = context.deadline - startedAt;
+    const attemptTarget = remaining < target.timeoutMs ? { ...target, timeoutMs: Math.max(1, remaining) } : target;
+    try {
+      const value = await call(attemptTarget, context.signal);
+      return { model, value, attempts, startedAt };
+    } catch (thrown) {
+      const error = toUpstreamError(thrown, model);
+      const finishedAt = context.now();
+      attempts.push({ modelId, provider: model.spec.provider, startedAt, latencyMs: finishedAt - startedAt, outcome: 'error', errorKind: error.kind, status: error.upstreamStatus ?? error.status, message: error.message });
+      if (error.kind === 'aborted' || context.signal.aborted) {
+        context.health.release(modelId);
+        return { error, attempts };
+      }
+      if (failsOver(error)) context.health.recordFailure(modelId, finishedAt, error.kind, error.retryAfterMs);
+      else context.health.release(modelId);
+      lastError = error;
+      if (!failsOver(error)) break;
+    }
+  }
+  return { error: lastError ?? noModelError(context), attempts };
+}
+
+export function generateOnChain(context: ChainContext): Promise<ChainSuccess<ChatResult> | ChainFailure> {
+  return runChain(context, (target, signal) => getAdapter(target.provider).generate(target, context.request, { signal }));
+}
+
+export interface OpenedStream {
+  first: IteratorResult<ChatDelta>;
+  iterator: AsyncIterator<ChatDelta>;
+}
+
+/** Opens the stream and waits for its first delta, so that a failure before any byte can fail over. */
+export function openStreamOnChain(context: ChainContext): Promise<ChainSuccess<OpenedStream> | ChainFailure> {
+  return runChain(context, async (target, signal) => {
+    const iterator = getAdapter(target.provider).stream(target, context.request, { signal })[Symbol.asyncIterator]();
+    try {
+      return { first: await iterator.next(), iterator };
+    } catch (error) {
+      await iterator.return?.().catch(() => {});
+      throw error;
+    }
+  });
+}
+
+export function isFailure<T>(outcome: ChainSuccess<T> | ChainFailure): outcome is ChainFailure {
+  return 'error' in outcome;
+}
+
+function toUpstreamError(thrown: unknown, model: ModelObject): UpstreamError {
+  if (isUpstreamError(thrown)) return thrown;
+  return new UpstreamError({ kind: 'server', message: thrown instanceof Error ? thrown.message : String(thrown), provider: model.spec.provider, modelId: model.metadata.id, cause: thrown });
+}
+
+function noModelError(context: ChainContext): UpstreamError {
+  const skipped = context.chain.map((model) => model.metadata.id).join(', ');
+  return new UpstreamError({ kind: 'overloaded', message: `no model could take the request (circuit open: ${skipped || 'none'})`, provider: 'simulated', modelId: context.chain[0]?.metadata.id ?? 'none' });
+}

@@ -1,0 +1,311 @@
+import { randomBytes } from 'node:crypto';
+import type { ChatDelta, ChatResult, ModelTarget, Usage } from '../adapters/types';
+import type { UpstreamError } from '../adapters/errors';
+import type { Principal } from '../auth/keys';
+import type { Attempt, EventBus, RequestCompleted } from '../events';
+import type { Registry, RegistrySnapshot } from '../registry/registry';
+import { compileRegistry, decide, estimatePromptTokens, type CompiledRegistry, type Decision } from '../routing';
+import type { ChatRequest } from '../../shared/chat';
+import type { ModelObject } from '../../shared/objects';
+import type { RoutingPolicySpecInput } from '../../shared/policy';
+import { DEFAULT_POLICY_SPEC } from './default-policy';
+import { RequirementsError, resolveRequirements, type HeaderBag } from '../../shared/routing-request';
+import { costOf } from './cost';
+import { generateOnChain, isFailure, openStreamOnChain, type ChainContext } from './execute';
+import { GatewayError } from './gateway-error';
+import { HealthTracker } from './health';
+import { RateLimiter } from './rate-limiter';
+
+export interface GatewayCall {
+  body: ChatRequest;
+  principal: Principal;
+  headers: HeaderBag;
+  /** aborted when the client goes away */
+  signal: AbortSignal;
+}
+
+/** What a caller learns besides the answer itself (the x-grove-* headers). */
+export interface AnswerMeta {
+  id: string;
+  created: number;
+  model: ModelObject;
+  decision: Decision;
+  attempts: Attempt[];
+}
+
+export interface CompletedAnswer extends AnswerMeta {
+  result: ChatResult;
+  costUsd: number;
+}
+
+export interface StreamSummary {
+  usage?: Usage;
+  costUsd: number;
+  error?: UpstreamError;
+}
+
+export interface OpenedAnswer extends AnswerMeta {
+  /** the deltas, first one included; throws an UpstreamError (midStream) if the upstream fails after the first byte */
+  deltas: AsyncGenerator<ChatDelta, StreamSummary>;
+}
+
+interface Compiled {
+  version: number;
+  routing: CompiledRegistry;
+  byId: Map<string, ModelObject>;
+  targets: Map<string, ModelTarget>;
+  policy: RoutingPolicySpecInput;
+}
+
+export interface GatewayOptions {
+  /** overall deadline of one request, over all its attempts */
+  deadlineMs: number;
+  defaultRateLimitPerMinute: number;
+  now?: () => number;
+}
+
+/**
+ * The data plane: admit, route, run the chain, account. Reads only in-memory snapshots (registry,
+ * keys, health): the hot path makes no database round trip and awaits no I/O but the upstream's.
+ */
+export class Gateway {
+  readonly health: HealthTracker;
+  private readonly limiter = new RateLimiter();
+  private compiled: Compiled | null = null;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly registry: Registry,
+    private readonly events: EventBus,
+    private readonly options: GatewayOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+    this.health = new HealthTracker(undefined, (event) => events.emit(event));
+  }
+
+  /** Per-key requests per minute; throws a 429 GatewayError with retry-after. */
+  admit(principal: Principal): void {
+    const limit = principal.rateLimitPerMinute ?? this.options.defaultRateLimitPerMinute;
+    const waitMs = this.limiter.take(principal.keyId, limit, this.now());
+    if (waitMs > 0) {
+      throw new GatewayError(429, `rate limit of ${limit} requests per minute reached for this key`, 'rate_limit_exceeded', null, 'rate_limit_error', { 'retry-after': String(Math.ceil(waitMs / 1000)) });
+    }
+  }
+
+  /** The routing decision for a request, with no model called (also what route.explain shows). */
+  route(body: Pick<ChatRequest, 'model' | 'messages' | 'max_tokens' | 'max_completion_tokens'> & { grove?: unknown }, principal: Pick<Principal, 'keyId' | 'scopes'>, headers: HeaderBag, id = newId()): { decision: Decision; chain: ModelObject[] } {
+    const compiled = this.compile();
+    let requirements;
+    try {
+      requirements = resolveRequirements(body.grove, headers);
+    } catch (error) {
+      if (error instanceof RequirementsError) throw new GatewayError(400, `invalid routing requirements: ${error.message}`, 'invalid_routing_requirements', error.issues[0]?.field ?? null);
+      throw error;
+    }
+    const decision = decide(
+      {
+        id,
+        model: body.model,
+        promptTokens: estimatePromptTokens(body.messages),
+        maxTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
+        requirements,
+        apiKeyId: principal.keyId,
+        headers: headerStrings(headers),
+        scope: principal.scopes.includes('admin') ? 'admin' : 'invoke',
+      },
+      compiled.routing,
+      this.health.snapshot(this.now()),
+      compiled.policy,
+      { now: this.now() },
+    );
+    if (decision.chain.length === 0) throw refusal(decision, body.model);
+    return { decision, chain: decision.chain.map((modelId) => compiled.byId.get(modelId)!) };
+  }
+
+  async complete(call: GatewayCall): Promise<CompletedAnswer> {
+    this.admit(call.principal);
+    const startedAt = this.now();
+    const id = newId();
+    const { decision, chain } = this.route(call.body, call.principal, call.headers, id);
+    const outcome = await generateOnChain(this.chainContext(chain, call, startedAt));
+    if (isFailure(outcome)) {
+      this.record({ id, startedAt, call, decision, attempts: outcome.attempts, stream: false, error: outcome.error });
+      throw GatewayError.fromUpstream(outcome.error);
+    }
+    const { model, value: result } = outcome;
+    const finishedAt = this.now();
+    const attempts = [...outcome.attempts, okAttempt(model, outcome.startedAt, finishedAt)];
+    this.health.recordSuccess(model.metadata.id, finishedAt, finishedAt - outcome.startedAt);
+    const costUsd = costOf(model.spec.pricing, result.usage);
+    this.record({ id, startedAt, call, decision, attempts, stream: false, model, usage: result.usage, costUsd });
+    return { id, created: Math.floor(startedAt / 1000), model, decision, attempts, result, costUsd };
+  }
+
+  /** Resolves once a model produced its first delta (failing over until then), or throws a GatewayError. */
+  async stream(call: GatewayCall): Promise<OpenedAnswer> {
+    this.admit(call.principal);
+    const startedAt = this.now();
+    const id = newId();
+    const { decision, chain } = this.route(call.body, call.principal, call.headers, id);
+    const outcome = await openStreamOnChain(this.chainContext(chain, call, startedAt));
+    if (isFailure(outcome)) {
+      this.record({ id, startedAt, call, decision, attempts: outcome.attempts, stream: true, error: outcome.error });
+      throw GatewayError.fromUpstream(outcome.error);
+    }
+    const { model } = outcome;
+    const attemptStartedAt = outcome.startedAt;
+    const firstAt = this.now();
+    const attempts = [...outcome.attempts, okAttempt(model, outcome.startedAt, firstAt)];
+    const ttftMs = firstAt - startedAt;
+    const { first, iterator } = outcome.value;
+    const record = (summary: { usage?: Usage; costUsd: number; error?: UpstreamError }) => this.record({ id, startedAt, call, decision, attempts, stream: true, model, ttftMs, ...summary });
+    const health = this.health;
+    const now = this.now;
+
+    async function* deltas(): AsyncGenerator<ChatDelta, StreamSummary> {
+      let usage: Usage | undefined;
+      let finished = false;
+      try {
+        let step = first;
+        while (!step.done) {
+          if (step.value.type === 'usage') usage = step.value.usage;
+          yield step.value;
+          step = await iterator.next();
+        }
+        finished = true;
+        const finishedAt = now();
+        health.recordSuccess(model.metadata.id, finishedAt, finishedAt - attemptStartedAt, firstAt - attemptStartedAt);
+        const summary = { usage, costUsd: costOf(model.spec.pricing, usage) };
+        record(summary);
+        return summary;
+      } catch (thrown) {
+        finished = true;
+        const error = thrown as UpstreamError;
+        error.midStream = true;
+        if (error.kind !== 'aborted') health.recordFailure(model.metadata.id, now(), error.kind, error.retryAfterMs);
+        record({ usage, costUsd: costOf(model.spec.pricing, usage), error });
+        throw error;
+      } finally {
+        if (!finished) {
+          // the consumer stopped early (client went away): close the upstream and log what was sent
+          await iterator.return?.().catch(() => {});
+          health.release(model.metadata.id);
+          record({ usage, costUsd: costOf(model.spec.pricing, usage), error: undefined });
+        }
+      }
+    }
+    return { id, created: Math.floor(startedAt / 1000), model, decision, attempts, deltas: deltas() };
+  }
+
+  /** Models a key may see on /v1/models: what it can call. */
+  visibleModels(principal: Pick<Principal, 'scopes'>): ModelObject[] {
+    const admin = principal.scopes.includes('admin');
+    return this.registry.snapshot.models.filter((model) => model.spec.lifecycle === 'active' || model.spec.lifecycle === 'deprecated' || (admin && model.spec.lifecycle === 'draft'));
+  }
+
+  private chainContext(chain: ModelObject[], call: GatewayCall, startedAt: number): ChainContext {
+    const compiled = this.compile();
+    return {
+      chain,
+      request: call.body,
+      targetFor: (model) => compiled.targets.get(model.metadata.id)!,
+      health: this.health,
+      signal: call.signal,
+      deadline: startedAt + this.options.deadlineMs,
+      now: this.now,
+    };
+  }
+
+  private record(entry: { id: string; startedAt: number; call: GatewayCall; decision: Decision; attempts: Attempt[]; stream: boolean; model?: ModelObject; usage?: Usage; costUsd?: number; ttftMs?: number; error?: UpstreamError }): void {
+    const { error } = entry;
+    const outcome: RequestCompleted['outcome'] = !error ? 'ok' : error.kind === 'aborted' ? 'aborted' : error.kind === 'bad_request' || error.kind === 'content_filter' ? 'client_error' : 'error';
+    this.events.emit({
+      type: 'request.completed',
+      id: entry.id,
+      at: entry.startedAt,
+      keyId: entry.call.principal.keyId,
+      requestedModel: entry.call.body.model,
+      servedModel: entry.model?.metadata.id,
+      rule: entry.decision.rule?.name ?? null,
+      stream: entry.stream,
+      outcome,
+      status: error ? error.status : 200,
+      errorKind: error?.kind,
+      latencyMs: this.now() - entry.startedAt,
+      ttftMs: entry.ttftMs,
+      promptTokens: entry.usage?.promptTokens,
+      completionTokens: entry.usage?.completionTokens,
+      costUsd: entry.costUsd,
+      attempts: entry.attempts,
+      decision: entry.decision,
+    });
+  }
+
+  /** Compiled forms of the registry snapshot, rebuilt only when the registry changed. */
+  private compile(): Compiled {
+    const snapshot = this.registry.snapshot;
+    if (this.compiled?.version === snapshot.version) return this.compiled;
+    const modelsWithKey = new Set(snapshot.models.filter((model) => !needsKey(model) || snapshot.apiKeys.get(model.metadata.id)).map((model) => model.metadata.id));
+    const policyObject = snapshot.byKind.get('RoutingPolicy')?.get('default');
+    this.compiled = {
+      version: snapshot.version,
+      routing: compileRegistry({ models: snapshot.models, capabilities: snapshot.capabilities, modelsWithKey }),
+      byId: new Map(snapshot.models.map((model) => [model.metadata.id, model])),
+      targets: new Map(snapshot.models.map((model) => [model.metadata.id, toTarget(model, snapshot)])),
+      policy: (policyObject?.spec as RoutingPolicySpecInput | undefined) ?? DEFAULT_POLICY_SPEC,
+    };
+    return this.compiled;
+  }
+}
+
+function needsKey(model: ModelObject): boolean {
+  if (model.spec.provider === 'simulated') return false;
+  if (model.spec.provider === 'openai-compatible' && model.spec.baseUrl && /^https?:\/\/(127\.|localhost|\[::1\])/.test(model.spec.baseUrl)) return false;
+  return true;
+}
+
+function toTarget(model: ModelObject, snapshot: RegistrySnapshot): ModelTarget {
+  const { spec } = model;
+  return {
+    id: model.metadata.id,
+    provider: spec.provider,
+    model: spec.model,
+    baseUrl: spec.baseUrl,
+    apiKey: snapshot.apiKeys.get(model.metadata.id),
+    timeoutMs: spec.timeoutMs,
+    maxOutputTokens: spec.maxOutputTokens,
+    headers: spec.headers,
+    simulation: spec.simulation,
+  };
+}
+
+function okAttempt(model: ModelObject, startedAt: number, finishedAt: number): Attempt {
+  return { modelId: model.metadata.id, provider: model.spec.provider, startedAt, latencyMs: finishedAt - startedAt, outcome: 'ok' };
+}
+
+/** Why no model could be chosen, as the caller should hear it. */
+function refusal(decision: Decision, requested: string): GatewayError {
+  if (decision.failure?.reason === 'unknown_model') return new GatewayError(404, `The model \`${requested}\` does not exist`, 'model_not_found', 'model');
+  const named = decision.resolvedModel ? decision.candidates.find((candidate) => candidate.modelId === decision.resolvedModel) : undefined;
+  if (named?.excluded?.reason === 'draft_not_allowed') return new GatewayError(403, `The model \`${requested}\` is a draft: only admin keys may call it`, 'model_not_allowed', 'model');
+  const reasons = decision.candidates
+    .filter((candidate) => candidate.excluded)
+    .slice(0, 8)
+    .map((candidate) => `${candidate.modelId}: ${candidate.excluded!.detail}`)
+    .join('; ');
+  return new GatewayError(503, `no model can serve this request${reasons ? ` (${reasons})` : ''}`, 'no_eligible_model');
+}
+
+function headerStrings(headers: HeaderBag): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const name in headers) {
+    const value = headers[name];
+    if (typeof value === 'string') result[name] = value;
+    else if (Array.isArray(value)) result[name] = value.join(', ');
+  }
+  return result;
+}
+
+function newId(): string {
+  return 'chatcmpl-' + randomBytes(12).toString('base64url');
+}

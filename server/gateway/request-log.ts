@@ -1,0 +1,128 @@
+import { and, desc, eq, gte, lte, type SQL } from 'drizzle-orm';
+import type { Database } from '../../db/client';
+import { requestLog } from '../../db/schema';
+import type { RequestCompleted } from '../events';
+import type { Logger } from '../logger';
+
+/**
+ * Decision provenance, written off the hot path: events are queued in memory and inserted in
+ * batches (every `intervalMs` or `batchSize` rows). A request never waits for this; if the
+ * database is slow the queue grows up to `maxQueue`, then the oldest rows are dropped and counted.
+ */
+export class RequestLogWriter {
+  private queue: Array<typeof requestLog.$inferInsert> = [];
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> | null = null;
+  dropped = 0;
+
+  constructor(
+    private readonly db: Database,
+    private readonly logger: Logger,
+    private readonly options = { intervalMs: 250, batchSize: 500, maxQueue: 50_000 },
+  ) {}
+
+  enqueue(event: RequestCompleted): void {
+    this.queue.push({
+      id: event.id,
+      at: new Date(event.at).toISOString(),
+      keyId: event.keyId ?? null,
+      requestedModel: event.requestedModel,
+      servedModel: event.servedModel ?? null,
+      rule: event.rule,
+      outcome: event.outcome,
+      status: event.status,
+      errorKind: event.errorKind ?? null,
+      stream: event.stream,
+      latencyMs: event.latencyMs,
+      ttftMs: event.ttftMs ?? null,
+      promptTokens: event.promptTokens ?? null,
+      completionTokens: event.completionTokens ?? null,
+      costUsd: event.costUsd ?? null,
+      attempts: event.attempts,
+      decision: event.decision,
+    });
+    if (this.queue.length > this.options.maxQueue) {
+      const excess = this.queue.length - this.options.maxQueue;
+      this.queue.splice(0, excess);
+      this.dropped += excess;
+    }
+    if (this.queue.length >= this.options.batchSize) void this.flush();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => void this.flush(), this.options.intervalMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Writes what is queued; resolves when it is in the database (used at shutdown and by tests). */
+  async flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.flushing) await this.flushing;
+    while (this.queue.length) {
+      const batch = this.queue.splice(0, this.options.batchSize);
+      this.flushing = this.db
+        .insert(requestLog)
+        .values(batch)
+        .onConflictDoNothing()
+        .then(() => undefined)
+        .catch((error: unknown) => {
+          this.dropped += batch.length;
+          this.logger.error({ err: error, rows: batch.length }, 'request log batch failed');
+        });
+      await this.flushing;
+      this.flushing = null;
+    }
+  }
+}
+
+export interface DecisionQuery {
+  model?: string;
+  outcome?: string;
+  since?: string;
+  until?: string;
+  limit: number;
+}
+
+const listColumns = {
+  id: requestLog.id,
+  at: requestLog.at,
+  keyId: requestLog.keyId,
+  requestedModel: requestLog.requestedModel,
+  servedModel: requestLog.servedModel,
+  rule: requestLog.rule,
+  outcome: requestLog.outcome,
+  status: requestLog.status,
+  errorKind: requestLog.errorKind,
+  stream: requestLog.stream,
+  latencyMs: requestLog.latencyMs,
+  ttftMs: requestLog.ttftMs,
+  promptTokens: requestLog.promptTokens,
+  completionTokens: requestLog.completionTokens,
+  costUsd: requestLog.costUsd,
+  attempts: requestLog.attempts,
+};
+
+export async function listDecisions(db: Database, query: DecisionQuery) {
+  const conditions: SQL[] = [];
+  if (query.model) conditions.push(eq(requestLog.servedModel, query.model));
+  if (query.outcome) conditions.push(eq(requestLog.outcome, query.outcome));
+  if (query.since) conditions.push(gte(requestLog.at, query.since));
+  if (query.until) conditions.push(lte(requestLog.at, query.until));
+  const rows = await db
+    .select(listColumns)
+    .from(requestLog)
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(desc(requestLog.at))
+    .limit(query.limit);
+  return rows.map((row) => ({ ...row, at: new Date(row.at).toISOString() }));
+}
+
+export async function getDecision(db: Database, id: string) {
+  const [row] = await db
+    .select({ ...listColumns, decision: requestLog.decision })
+    .from(requestLog)
+    .where(eq(requestLog.id, id));
+  return row ? { ...row, at: new Date(row.at).toISOString() } : undefined;
+}

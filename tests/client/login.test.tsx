@@ -1,0 +1,73 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_KEY, startGrove, type TestGrove } from './grove-server';
+import { renderApp } from './render';
+
+let grove: TestGrove;
+beforeAll(async () => {
+  grove = await startGrove();
+});
+afterAll(async () => {
+  await grove?.close();
+});
+
+async function signIn(key: string) {
+  const user = userEvent.setup();
+  await user.type(await screen.findByLabelText('Admin API key'), key);
+  await user.click(screen.getByRole('button', { name: 'Sign in' }));
+  return user;
+}
+
+describe('login', () => {
+  it('refuses a wrong key with a clear message and keeps nothing', async () => {
+    renderApp({ trpcUrl: grove.trpcUrl });
+    await signIn('not-a-real-key-at-all');
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('That key was not accepted');
+    expect(window.localStorage.getItem('grove.adminKey')).toBeNull();
+    expect(screen.queryByRole('navigation', { name: 'Main' })).not.toBeInTheDocument();
+  });
+
+  it('refuses a key without the admin scope', async () => {
+    const { key } = await grove.admin.keys.create.mutate({ name: 'invoker', scopes: ['invoke'] });
+    renderApp({ trpcUrl: grove.trpcUrl });
+    await signIn(key);
+    expect(await screen.findByRole('alert')).toHaveTextContent(/admin scope/);
+    expect(window.localStorage.getItem('grove.adminKey')).toBeNull();
+  });
+
+  it('signs in with the admin key, keeps it, and signs out', async () => {
+    renderApp({ trpcUrl: grove.trpcUrl });
+    const user = await signIn(ADMIN_KEY);
+
+    const nav = await screen.findByRole('navigation', { name: 'Main' });
+    for (const page of ['Dashboard', 'Models', 'Routing', 'Monitoring', 'Alerts', 'Settings']) {
+      expect(within(nav).getByRole('link', { name: page })).toBeInTheDocument();
+    }
+    expect(screen.getByTestId('signed-in-as')).toHaveTextContent('bootstrap admin');
+    expect(window.localStorage.getItem('grove.adminKey')).toBe(ADMIN_KEY);
+
+    await user.click(screen.getByRole('button', { name: 'Sign out' }));
+    expect(await screen.findByLabelText('Admin API key')).toBeInTheDocument();
+    expect(window.localStorage.getItem('grove.adminKey')).toBeNull();
+  });
+
+  it('goes straight in with a saved key, and back to the login when that key is revoked', async () => {
+    const { key, view } = await grove.admin.keys.create.mutate({ name: 'second admin', scopes: ['admin'] });
+    const first = renderApp({ trpcUrl: grove.trpcUrl, savedKey: key });
+    expect(await screen.findByRole('navigation', { name: 'Main' })).toBeInTheDocument();
+    first.unmount();
+
+    await grove.admin.keys.revoke.mutate({ id: view.id });
+    renderApp({ trpcUrl: grove.trpcUrl, savedKey: key });
+    expect(await screen.findByText(/saved key is no longer accepted/)).toBeInTheDocument();
+    expect(window.localStorage.getItem('grove.adminKey')).toBeNull();
+  });
+
+  it('says plainly which pages later work fills', async () => {
+    renderApp({ trpcUrl: grove.trpcUrl, savedKey: ADMIN_KEY, path: '/monitoring' });
+    expect(await screen.findByText('Live latency and cost charts arrive with the monitoring work.')).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByRole('link', { name: 'Monitoring' })).toHaveAttribute('aria-current', 'page'));
+  });
+});

@@ -1,0 +1,47 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../server/config';
+import { createLogger } from '../../server/logger';
+import { createCaller } from '../../server/router';
+import { createServices, type Services } from '../../server/services';
+import { freshPostgresDatabase } from './database';
+
+export const ADMIN_KEY = 'grove_test_admin_key_0123456789';
+
+export interface TestServices {
+  services: Services;
+  /** a tRPC caller authenticated as the bootstrap admin */
+  admin: ReturnType<typeof createCaller>;
+  callerFor(key: string | undefined): ReturnType<typeof createCaller>;
+  config: ReturnType<typeof loadConfig>;
+  close(): Promise<void>;
+}
+
+/** Real services on a real database (in-memory PGlite, or a fresh PostgreSQL database). */
+export async function startTestServices(options: { driver?: 'pglite' | 'postgres'; seed?: boolean; env?: Record<string, string> } = {}): Promise<TestServices> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'grove-test-'));
+  const postgres = options.driver === 'postgres' ? await freshPostgresDatabase() : undefined;
+  const config = loadConfig({
+    GROVE_ADMIN_KEY: ADMIN_KEY,
+    GROVE_SECRET_KEY: 'test-secret-key-0123456789',
+    GROVE_DATA_DIR: postgres ? dataDir : 'memory://',
+    GROVE_SEED: options.seed ? 'true' : 'false',
+    GROVE_LOG_LEVEL: 'silent',
+    ...(postgres ? { DATABASE_URL: postgres.url } : {}),
+    ...options.env,
+  });
+  const { services } = await createServices(config, createLogger('silent'));
+  const callerFor = (key: string | undefined) => createCaller({ services, principal: services.keys.authenticate(key), requestId: 'test' });
+  return {
+    services,
+    config,
+    admin: callerFor(ADMIN_KEY),
+    callerFor,
+    async close() {
+      await services.close();
+      await postgres?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
