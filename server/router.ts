@@ -1,6 +1,10 @@
 import { authRouter, keysRouter } from './routers/auth';
 import { capabilitiesRouter, objectsRouter } from './routers/objects';
 import { modelsRouter } from './routers/models';
+import { gatewayRouter } from './routers/gateway';
+import { policiesRouter } from './routers/policies';
+import { decisionsRouter, healthRouter, routeRouter } from './routers/routing';
+import './registry/policy-kind';
 import { systemRouter } from './routers/system';
 import { createCallerFactory, router } from './trpc';
 
@@ -11,6 +15,11 @@ export const appRouter = router({
   capabilities: capabilitiesRouter,
   objects: objectsRouter,
   system: systemRouter,
+  gateway: gatewayRouter,
+  route: routeRouter,
+  decisions: decisionsRouter,
+  health: healthRouter,
+  policies: policiesRouter,
 });
 
 /** The type internal TypeScript services and the console import (as a type only). */

@@ -44,8 +44,18 @@ export function bearerToken(header: string | undefined | null): string | undefin
  */
 export class KeyStore {
   private byHash = new Map<string, Principal>();
+  private listeners = new Set<() => void>();
 
   constructor(private readonly db: Database) {}
+
+  /**
+   * Called after this instance creates or revokes a key (not after a reload), so that other
+   * instances on the same database can be told to reload: a revoked key must stop working there too.
+   */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   async load(): Promise<void> {
     const rows = await this.db
@@ -79,6 +89,7 @@ export class KeyStore {
       .values({ id, name: input.name, hash: hashKey(key), prefix: key.slice(0, 10), scopes: input.scopes, rateLimitPerMinute: input.rateLimitPerMinute ?? null })
       .returning(viewColumns);
     await this.load();
+    this.changed();
     return { key, view: toView(row!) };
   }
 
@@ -101,7 +112,12 @@ export class KeyStore {
       .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
       .returning({ id: apiKeys.id });
     await this.load();
+    if (rows.length > 0) this.changed();
     return rows.length > 0;
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
   }
 }
 

@@ -16,7 +16,7 @@ interface ExportedObject {
  */
 export function applicable(object: ExportedObject): Record<string, unknown> {
   const { id, title, description, labels } = object.metadata;
-  const metadata = { id, ...(title === undefined ? {} : { title }), ...(description === undefined ? {} : { description }), ...(labels === undefined ? {} : { labels }) };
+  const metadata = { id, ...(title === undefined ? {} : { title }), ...(description === undefined ? {} : { description }), ...(labels === undefined ? {} : { labels: ordered(labels) }) };
   return { apiVersion: object.apiVersion, kind: object.kind, metadata, spec: ordered(object.spec) as Record<string, unknown> };
 }
 

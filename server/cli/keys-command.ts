@@ -52,7 +52,7 @@ export async function keysCommand(args: string[], io: CliIo): Promise<number> {
   const { client, url } = connect('keys', values, io.env);
   const { items } = await call(url, client.keys.list.query());
   const rows = [['ID', 'NAME', 'SCOPES', 'RATE/MIN', 'PREFIX', 'CREATED', 'REVOKED']];
-  for (const item of items) rows.push([item.id, item.name, item.scopes.join(','), item.rateLimitPerMinute?.toString() ?? '-', item.prefix, item.createdAt, item.revokedAt ?? '-']);
+  for (const item of items) rows.push([item.id, item.name, item.scopes.join(','), item.rateLimitPerMinute?.toString() ?? '-', item.prefix, shortTime(item.createdAt), item.revokedAt ? shortTime(item.revokedAt) : '-']);
   io.stdout.write(table(rows));
   return 0;
 }
@@ -60,4 +60,10 @@ export async function keysCommand(args: string[], io: CliIo): Promise<number> {
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd() + '\n').join('');
+}
+
+/** `2026-11-25 01:39:39.03+00` (PostgreSQL's text) → `2026-11-25T01:39:39Z`: one token per column. */
+function shortTime(text: string): string {
+  const time = new Date(text.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'));
+  return Number.isNaN(time.getTime()) ? text : time.toISOString().replace(/\.\d+Z$/, 'Z');
 }

@@ -40,7 +40,9 @@ function consideredModels(context: RoutingContext, inputs: CandidateInputs): num
 export function listCandidates(context: RoutingContext, inputs: CandidateInputs): Candidate[] {
   const { registry, health, route } = context;
   const considered = consideredModels(context, inputs);
-  const eligible = considered.filter((index) => exclusionCode(context, index) === 0);
+  const codes = new Uint8Array(registry.count);
+  for (const index of considered) codes[index] = exclusionCode(context, index);
+  const eligible = considered.filter((index) => codes[index] === 0);
   const halfOpen = (index: number) => (health.circuit[index] === CIRCUIT_CODE['half-open'] ? 1 : 0);
 
   // the strategy's order over every eligible model, half-open last, as the chain's tail uses it
@@ -48,24 +50,33 @@ export function listCandidates(context: RoutingContext, inputs: CandidateInputs)
   if (route.strategy === 'pinned' || route.strategy === 'weighted') {
     const order = route.strategy === 'pinned' ? [...route.pinned] : weightedOrder(context, inputs.seed);
     const position = (index: number) => (order.includes(index) ? order.indexOf(index) : order.length);
-    ordered = [...eligible].sort((a, b) => halfOpen(a) - halfOpen(b) || position(a) - position(b));
+    ordered = eligible.sort((a, b) => halfOpen(a) - halfOpen(b) || position(a) - position(b));
   } else {
     const keys = new Float64Array(2);
-    const key = new Map(eligible.map((index) => (strategyKeys(context, index, keys), [index, [keys[0] ?? 0, keys[1] ?? 0]] as const)));
-    ordered = [...eligible].sort((a, b) => {
-      const ka = key.get(a) ?? [0, 0];
-      const kb = key.get(b) ?? [0, 0];
-      return halfOpen(a) - halfOpen(b) || ka[0] - kb[0] || ka[1] - kb[1] || (registry.idRank[a] ?? 0) - (registry.idRank[b] ?? 0);
-    });
+    const key1 = new Float64Array(registry.count);
+    const key2 = new Float64Array(registry.count);
+    for (const index of eligible) {
+      strategyKeys(context, index, keys);
+      key1[index] = keys[0] ?? 0;
+      key2[index] = keys[1] ?? 0;
+    }
+    ordered = eligible.sort(
+      (a, b) => halfOpen(a) - halfOpen(b) || (key1[a] ?? 0) - (key1[b] ?? 0) || (key2[a] ?? 0) - (key2[b] ?? 0) || (registry.idRank[a] ?? 0) - (registry.idRank[b] ?? 0),
+    );
   }
 
   const latencyOf = (index: number) => {
     const latency = health.latency[index] ?? Number.NaN;
     return Number.isNaN(latency) ? null : latency;
   };
-  const cheapest = Math.min(...eligible.map((index) => registry.blended[index] ?? 0));
-  const fastest = Math.min(...eligible.map((index) => latencyOf(index) ?? Infinity));
-  const splitTotal = eligible.reduce((sum, index) => sum + (route.splitWeights[route.splitModels.indexOf(index)] ?? 0), 0);
+  let cheapest = Infinity;
+  let fastest = Infinity;
+  let splitTotal = 0;
+  for (const index of ordered) {
+    cheapest = Math.min(cheapest, registry.blended[index] ?? 0);
+    fastest = Math.min(fastest, latencyOf(index) ?? Infinity);
+    splitTotal += route.splitWeights[route.splitModels.indexOf(index)] ?? 0;
+  }
 
   const score = (index: number, rank: number): ScoreBreakdown => {
     const fit = capabilityFit(context, index);
@@ -87,7 +98,7 @@ export function listCandidates(context: RoutingContext, inputs: CandidateInputs)
   for (const index of inputs.chain) result.push(eligibleCandidate(index));
   for (const index of ordered) if (!inChain.has(index)) result.push(eligibleCandidate(index));
   for (const index of considered) {
-    const code = exclusionCode(context, index);
+    const code = codes[index] ?? 0;
     if (code !== 0) result.push({ modelId: registry.ids[index] ?? '', eligible: false, excluded: describeExclusion(context, index, code) });
   }
   return result;

@@ -7,6 +7,8 @@ import type { RoutingRequest } from './types';
 export interface CompiledRule {
   name: string;
   priority: number;
+  /** what a decision shows of the rule; shared by every decision, so frozen */
+  reference: Readonly<{ name: string; priority: number }>;
   route: CompiledRoute;
   /** requested names resolved to model ids where they resolve (so an id also matches its aliases) */
   models: Set<string> | null;
@@ -94,6 +96,7 @@ export function compilePolicy(registry: CompiledRegistry, policy: RoutingPolicyS
     return {
       name: rule.name,
       priority: rule.priority,
+      reference: Object.freeze({ name: rule.name, priority: rule.priority }),
       route: compileRoute(registry, rule.route),
       models: models && new Set([...models].map((name) => canonicalName(registry, name))),
       taskTypes: toSet(when.taskType),
@@ -116,7 +119,8 @@ export function compilePolicy(registry: CompiledRegistry, policy: RoutingPolicyS
   return compiled;
 }
 
-function matches(rule: CompiledRule, request: RoutingRequest, requestedName: string): boolean {
+/** Whether every condition of the rule holds for the request. */
+export function ruleMatches(rule: CompiledRule, request: RoutingRequest, requestedName: string): boolean {
   const tokens = request.promptTokens;
   if (!(tokens > rule.gt && tokens >= rule.gte && tokens < rule.lt && tokens <= rule.lte)) return false;
   if (rule.models !== null && !rule.models.has(requestedName)) return false;
@@ -138,31 +142,30 @@ function matches(rule: CompiledRule, request: RoutingRequest, requestedName: str
   return true;
 }
 
+/** The first position in a priority-ordered list, before `best`, whose rule matches; else `best`. */
+function firstMatch(rules: readonly CompiledRule[], positions: readonly number[] | undefined, best: number, request: RoutingRequest, requestedName: string): number {
+  if (positions === undefined) return best;
+  for (const position of positions) {
+    if (position >= best) return best;
+    if (ruleMatches(rules[position]!, request, requestedName)) return position;
+  }
+  return best;
+}
+
 /** The first rule, by priority, whose every condition holds; null means the default route. */
 export function matchRule(policy: CompiledPolicy, request: RoutingRequest, requestedName: string): CompiledRule | null {
   const { rules, index } = policy;
-  let best = rules.length;
-  const consider = (positions: readonly number[] | undefined) => {
-    if (positions === undefined) return;
-    for (const position of positions) {
-      if (position >= best) return;
-      if (matches(rules[position]!, request, requestedName)) {
-        best = position;
-        return;
-      }
-    }
-  };
-  consider(index.unindexed);
-  consider(index.byModel.get(requestedName));
+  let best = firstMatch(rules, index.unindexed, rules.length, request, requestedName);
+  best = firstMatch(rules, index.byModel.get(requestedName), best, request, requestedName);
   const { taskType, tags } = request.requirements;
-  if (taskType !== undefined) consider(index.byTaskType.get(taskType));
-  if (request.apiKeyId !== undefined) consider(index.byApiKey.get(request.apiKeyId));
+  if (taskType !== undefined) best = firstMatch(rules, index.byTaskType.get(taskType), best, request, requestedName);
+  if (request.apiKeyId !== undefined) best = firstMatch(rules, index.byApiKey.get(request.apiKeyId), best, request, requestedName);
   if (request.headers !== undefined && index.byHeader.size > 0) {
     for (const [name, byValue] of index.byHeader) {
       const value = request.headers[name];
-      if (value !== undefined) consider(byValue.get(value));
+      if (value !== undefined) best = firstMatch(rules, byValue.get(value), best, request, requestedName);
     }
   }
-  if (tags !== undefined && index.byTag.size > 0) for (const tag of tags) consider(index.byTag.get(tag));
+  if (tags !== undefined && index.byTag.size > 0) for (const tag of tags) best = firstMatch(rules, index.byTag.get(tag), best, request, requestedName);
   return rules[best] ?? null;
 }

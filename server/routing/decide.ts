@@ -11,6 +11,10 @@ import type { Ranking } from './rank';
 import { listCandidates } from './candidates';
 import type { Candidate, Decision, DecideOptions, HealthSnapshot, RegistrySnapshot, RoutingRequest } from './types';
 
+function pushEligible(context: RoutingContext, chain: number[], limit: number, index: number): void {
+  if (index >= 0 && chain.length < limit && !chain.includes(index) && exclusionCode(context, index) === 0) chain.push(index);
+}
+
 function isCompiled(registry: RegistrySnapshot | CompiledRegistry): registry is CompiledRegistry {
   return 'indexById' in registry;
 }
@@ -56,14 +60,11 @@ export function decide(
   if (!explicit || requestedIndex >= 0) {
     ranking = rankPool(context, request.id);
     const limit = route.chainLength;
-    const push = (index: number) => {
-      if (index >= 0 && chain.length < limit && !chain.includes(index) && exclusionCode(context, index) === 0) chain.push(index);
-    };
     const head = explicit ? named : ranking.primary;
-    push(head);
-    if (head >= 0 && (explicit || route.strategy !== 'pinned')) for (const fallback of compiled.fallbacks[head] ?? []) push(fallback);
+    pushEligible(context, chain, limit, head);
+    if (head >= 0 && (explicit || route.strategy !== 'pinned')) for (const fallback of compiled.fallbacks[head] ?? []) pushEligible(context, chain, limit, fallback);
     // auto with no primary leaves the chain empty rather than promote a deprecated model
-    if (explicit || chain.length > 0) for (const index of ranking.ranked) push(index);
+    if (explicit || chain.length > 0) for (const index of ranking.ranked) pushEligible(context, chain, limit, index);
   }
 
   let candidates: Candidate[] | undefined;
@@ -71,7 +72,7 @@ export function decide(
     id: request.id,
     requestedModel: request.model,
     resolvedModel: named >= 0 ? (compiled.ids[named] ?? null) : null,
-    rule: rule ? { name: rule.name, priority: rule.priority } : null,
+    rule: rule ? rule.reference : null,
     strategy: route.strategy,
     route: route.view,
     chain: chain.map((index) => compiled.ids[index] ?? ''),

@@ -86,7 +86,9 @@ describe('anthropic request translation (vs goldens)', () => {
   it('⚠ clamps temperature to Anthropic range 0-1', () => {
     const body = buildAnthropicRequest(target(), chat([{ role: 'user', content: 'hi' }], { temperature: 1.8, top_p: 0.9 }), false);
     expect(body.temperature).toBe(1);
-    expect(body.top_p).toBe(0.9);
+    // Recent Claude models refuse both at once.
+    expect(body.top_p).toBeUndefined();
+    expect(buildAnthropicRequest(target(), chat([{ role: 'user', content: 'hi' }], { top_p: 0.9 }), false).top_p).toBe(0.9);
   });
 
   it('⚠ merges consecutive turns: several tool results become one user turn, and a following user message joins it', () => {
@@ -287,6 +289,11 @@ describe('anthropic response translation', () => {
     expect(error.message).toContain('rate limit');
     fake.setBehavior({ status: 529 });
     expect(await caught(anthropicAdapter.generate(target(), chat([{ role: 'user', content: 'hi' }]), {}))).toMatchObject({ status: 503, upstreamStatus: 529 });
+  });
+
+  it('a malformed stream event is a retryable server error', async () => {
+    fake.setBehavior({ sse: 'event: message_start\ndata: {"type":\n\n' });
+    expect(await caught(collect(anthropicAdapter.stream(target(), chat([{ role: 'user', content: 'hi' }]), {})))).toMatchObject({ kind: 'server', retryable: true });
   });
 
   it('a 200 answer that is not JSON is a retryable server error; a wrong path is not_found', async () => {

@@ -131,3 +131,20 @@ describe('openai-compatible response', () => {
     });
   });
 });
+
+describe('fake upstream controls', () => {
+  it('queued behaviors apply once each, in order, then the standing behavior', async () => {
+    fake.setBehavior({ json: { choices: [{ message: { content: 'standing' }, finish_reason: 'stop' }] } });
+    fake.queueBehaviors({ status: 503 }, { status: 429, retryAfter: '1' });
+    const request = chat([{ role: 'user', content: 'x' }]);
+    expect((await caught(openAICompatibleAdapter.generate(target(), request, {}))).kind).toBe('overloaded');
+    expect(await caught(openAICompatibleAdapter.generate(target(), request, {}))).toMatchObject({ kind: 'rate_limit', retryAfterMs: 1000 });
+    expect((await openAICompatibleAdapter.generate(target(), request, {})).content).toBe('standing');
+  });
+
+  it('serves GET /v1/models from the golden and 404s unknown paths', async () => {
+    const models = (await (await fetch(`${fake.url}/models`)).json()) as { object: string };
+    expect(models.object).toBe('list');
+    expect((await fetch(`${fake.url}/nothing`, { method: 'POST' })).status).toBe(404);
+  });
+});

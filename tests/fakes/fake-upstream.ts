@@ -47,6 +47,8 @@ export interface FakeUpstream {
   /** Requests whose connection the client closed before the answer was complete. */
   readonly abortedRequests: number;
   setBehavior(behavior: BehaviorSource): void;
+  /** Behaviors for the next requests, one each, before the setBehavior one applies again (e.g. fail once, then answer). */
+  queueBehaviors(...behaviors: FakeBehavior[]): void;
   /** Resolves when the count of client-aborted requests reaches `count` (default: one more than now). */
   waitForAbort(count?: number, timeoutMs?: number): Promise<void>;
   reset(): void;
@@ -76,6 +78,7 @@ const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(reso
 
 export async function startFakeUpstream(protocol: Protocol, options: FakeOptions = {}): Promise<FakeUpstream> {
   let behavior: BehaviorSource = options.behavior ?? {};
+  const queued: FakeBehavior[] = [];
   let aborted = 0;
   const waiters: { count: number; resolve: () => void }[] = [];
   const requests: RecordedRequest[] = [];
@@ -99,7 +102,7 @@ export async function startFakeUpstream(protocol: Protocol, options: FakeOptions
     }
     const request: RecordedRequest = { method: incoming.method ?? 'GET', url: incoming.url ?? '/', headers: incoming.headers, body };
     if (record) requests.push(request);
-    const current = typeof behavior === 'function' ? behavior(request) : behavior;
+    const current = queued.shift() ?? (typeof behavior === 'function' ? behavior(request) : behavior);
     let deliberate = false;
     response.on('close', () => {
       if (!response.writableFinished && !deliberate) noteAbort();
@@ -170,6 +173,9 @@ export async function startFakeUpstream(protocol: Protocol, options: FakeOptions
     setBehavior(next) {
       behavior = next;
     },
+    queueBehaviors(...behaviors) {
+      queued.push(...behaviors);
+    },
     waitForAbort(count = aborted + 1, timeoutMs = 2000) {
       if (aborted >= count) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
@@ -185,6 +191,7 @@ export async function startFakeUpstream(protocol: Protocol, options: FakeOptions
     },
     reset() {
       requests.length = 0;
+      queued.length = 0;
       behavior = {};
     },
     close() {

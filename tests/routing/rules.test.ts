@@ -1,4 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { canonicalName, compilePolicy, matchRule, ruleMatches } from '../../server/routing/compile-policy';
+import { compileRegistry } from '../../server/routing/compile-registry';
 import { decide } from '../../server/routing/decide';
 import type { RoutingRequest } from '../../server/routing/types';
 import type { RuleCondition } from '../../shared/policy';
@@ -72,5 +75,45 @@ describe('rule order', () => {
     const decision = decide(request({ model: 'claude-sonnet' }), snapshot, {}, explicit);
     expect(decision.rule?.name).toBe('sonnet-fill');
     expect(decision.chain).toEqual(['claude-sonnet', 'flash', 'gemini-pro']);
+  });
+});
+
+describe('the rule index', () => {
+  const value = fc.constantFrom('a', 'b', 'c');
+  const condition = fc.record(
+    {
+      model: fc.oneof(fc.constantFrom('auto', 'sonnet', 'flash'), fc.uniqueArray(fc.constantFrom('auto', 'claude-sonnet', 'gemini-pro'), { minLength: 1 })),
+      taskType: fc.oneof(value, fc.uniqueArray(value, { minLength: 1 })),
+      apiKey: value,
+      headers: fc.dictionary(fc.constantFrom('x-one', 'X-Two'), fc.oneof(value, fc.uniqueArray(value, { minLength: 1 })), { minKeys: 1 }),
+      tags: fc.record({ any: fc.uniqueArray(value, { minLength: 1 }), all: fc.uniqueArray(value, { minLength: 1 }) }, { requiredKeys: [] }).filter((tags) => Object.keys(tags).length > 0),
+      promptTokens: fc.record({ lt: fc.integer({ min: 0, max: 200 }) }),
+    },
+    { requiredKeys: [] },
+  ) as fc.Arbitrary<RuleCondition>;
+  const routed = fc.record({
+    model: fc.constantFrom('auto', 'sonnet', 'claude-sonnet', 'flash', 'gemini-pro'),
+    promptTokens: fc.integer({ min: 0, max: 200 }),
+    apiKeyId: fc.option(value, { nil: undefined }),
+    headers: fc.dictionary(fc.constantFrom('x-one', 'x-two'), value),
+    requirements: fc.record({ taskType: value, tags: fc.uniqueArray(value) }, { requiredKeys: [] }),
+  });
+
+  it('finds the same rule as checking every rule in priority order', () => {
+    fc.assert(
+      fc.property(fc.array(condition, { maxLength: 12 }), routed, (conditions, overrides) => {
+        const spec = policy(
+          {},
+          conditions.map((when, at) => ({ name: `rule-${at}`, priority: (at * 7) % 13, when, route: {} })),
+        );
+        const compiledRegistry = compileRegistry(snapshot);
+        const compiled = compilePolicy(compiledRegistry, spec);
+        const routedRequest = request(overrides);
+        const requestedName = canonicalName(compiledRegistry, routedRequest.model);
+        const expected = compiled.rules.find((rule) => ruleMatches(rule, routedRequest, requestedName)) ?? null;
+        expect(matchRule(compiled, routedRequest, requestedName)).toBe(expected);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -18,7 +18,8 @@ export function buildAnthropicRequest(target: ModelTarget, request: ChatRequest,
   if (stream) body.stream = true;
   // OpenAI's temperature range is 0-2, Anthropic's 0-1.
   if (request.temperature !== undefined && request.temperature !== null) body.temperature = Math.min(1, Math.max(0, request.temperature));
-  if (request.top_p !== undefined && request.top_p !== null) body.top_p = request.top_p;
+  // Recent Claude models reject temperature and top_p together; temperature is the one clients mean.
+  if (request.top_p !== undefined && request.top_p !== null && body.temperature === undefined) body.top_p = request.top_p;
   if (request.stop !== undefined && request.stop !== null) body.stop_sequences = typeof request.stop === 'string' ? [request.stop] : request.stop;
   if (request.user !== undefined) body.metadata = { user_id: request.user };
   if (request.tools && request.tools.length > 0) {

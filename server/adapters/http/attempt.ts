@@ -66,6 +66,9 @@ export class HttpAttempt {
     if (this.timedOut) {
       return new UpstreamError({ ...base, kind: 'timeout', message: `${prefix}: no answer within ${this.timeoutMs} ms` });
     }
+    if (error instanceof SyntaxError) {
+      return new UpstreamError({ ...base, kind: 'server', message: `${prefix}: malformed answer (${error.message})` });
+    }
     const code = errorCode(error);
     const detail = code && connectionCodes.has(code) ? code : error instanceof Error ? error.message : String(error);
     return new UpstreamError({ ...base, kind: 'connection', message: `${prefix}: connection failed (${detail})` });

@@ -1,0 +1,41 @@
+import { findFallbackCycles, routingPolicyObjectInputSchema, validatePolicyAgainstRegistry, type ModelReference } from '../../shared/policy';
+import { pathOf, type Problem } from '../errors';
+import { kindHandler, registerKind, type ProspectiveRegistry } from './kinds';
+import type { StoredObject } from './repository';
+
+/**
+ * RoutingPolicy objects, validated as a whole against the registry they would route over: an
+ * invalid policy is refused with every problem listed, and the policy in force stays in force.
+ */
+registerKind('RoutingPolicy', {
+  schema: routingPolicyObjectInputSchema,
+  check(object, registry) {
+    const models = registry.all('Model') as unknown as ModelReference[];
+    const capabilities = registry.all('Capability').map((capability) => ({ metadata: { id: capability.id } }));
+    return validatePolicyAgainstRegistry(object.spec, models, capabilities).map((problem) => ({ path: `spec.${pathOf(problem.path)}`.replace('.[', '['), message: problem.message }));
+  },
+  referencedBy() {
+    return [];
+  },
+});
+
+/** Models may not form cycles through their explicit fallbacks or replacements. */
+const modelHandler = kindHandler('Model')!;
+const modelCheck = modelHandler.check;
+registerKind('Model', {
+  ...modelHandler,
+  check(object: StoredObject, registry: ProspectiveRegistry): Problem[] {
+    const models = registry.all('Model') as unknown as ModelReference[];
+    const cycles = findFallbackCycles(models)
+      .filter((problem) => problem.message.includes('cycle:') && (problem.message.split(': ')[1] ?? '').split(' → ').includes(object.id))
+      .map((problem) => ({ path: pathOf(problem.path.slice(1)), message: problem.message }));
+    return [...modelCheck(object, registry), ...cycles];
+  },
+  referencedBy(id, registry) {
+    const policies = registry
+      .all('RoutingPolicy')
+      .filter((policy) => JSON.stringify(policy.spec).includes(`"${id}"`))
+      .map((policy) => `RoutingPolicy/${policy.id}`);
+    return [...modelHandler.referencedBy(id, registry), ...policies];
+  },
+});

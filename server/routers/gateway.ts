@@ -1,0 +1,81 @@
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import type { ChatDelta } from '../adapters/types';
+import { isUpstreamError, type UpstreamError } from '../adapters/errors';
+import { GatewayError } from '../gateway/gateway-error';
+import type { GatewayCall } from '../gateway/gateway';
+import { toChatCompletion } from '../openai';
+import { chatCompletionRequestSchema } from '../../shared/chat';
+import { invokeProcedure, router } from '../trpc';
+
+/** What a stream subscriber receives: who answers, the deltas, then the bill. */
+export type GatewayStreamEvent =
+  | { type: 'start'; id: string; model: string; attempts: number }
+  | ChatDelta
+  | { type: 'done'; costUsd: number; usage?: { promptTokens: number; completionTokens: number; totalTokens: number } }
+  | { type: 'error'; message: string; kind: string; status: number };
+
+/**
+ * The same data plane as /v1, for internal TypeScript services: typed input, the OpenAI response
+ * plus Grove's own facts (model, decision id, attempts, cost) in the result.
+ */
+export const gatewayRouter = router({
+  complete: invokeProcedure.input(chatCompletionRequestSchema).mutation(async ({ ctx, input, signal }) => {
+    const call: GatewayCall = { body: { ...input, stream: false }, principal: ctx.principal, headers: {}, signal: signal ?? new AbortController().signal };
+    try {
+      const answer = await ctx.services.gateway.complete(call);
+      return {
+        completion: toChatCompletion(answer.result, { id: answer.id, created: answer.created, model: answer.model.metadata.id }),
+        grove: { model: answer.model.metadata.id, decisionId: answer.id, attempts: answer.attempts, costUsd: answer.costUsd, rule: answer.decision.rule?.name ?? null },
+      };
+    } catch (error) {
+      throw toTRPCError(error);
+    }
+  }),
+
+  stream: invokeProcedure.input(chatCompletionRequestSchema).subscription(async function* ({ ctx, input, signal }): AsyncGenerator<GatewayStreamEvent> {
+    const controller = new AbortController();
+    signal?.addEventListener('abort', () => controller.abort(), { once: true });
+    let answer;
+    try {
+      answer = await ctx.services.gateway.stream({ body: { ...input, stream: true }, principal: ctx.principal, headers: {}, signal: controller.signal });
+    } catch (error) {
+      throw toTRPCError(error);
+    }
+    yield { type: 'start', id: answer.id, model: answer.model.metadata.id, attempts: answer.attempts.filter((attempt) => attempt.outcome !== 'skipped').length };
+    try {
+      let step = await answer.deltas.next();
+      while (!step.done) {
+        yield step.value;
+        step = await answer.deltas.next();
+      }
+      yield { type: 'done', costUsd: step.value.costUsd, usage: step.value.usage };
+    } catch (error) {
+      if (!isUpstreamError(error)) throw error;
+      const upstream = error as UpstreamError;
+      yield { type: 'error', message: upstream.message, kind: upstream.kind, status: upstream.status };
+    } finally {
+      await answer.deltas.return({ costUsd: 0 }).catch(() => {});
+    }
+  }),
+});
+
+const codeByStatus: Record<number, TRPCError['code']> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  408: 'TIMEOUT',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  429: 'TOO_MANY_REQUESTS',
+  499: 'CLIENT_CLOSED_REQUEST',
+  502: 'BAD_GATEWAY',
+  503: 'SERVICE_UNAVAILABLE',
+  504: 'GATEWAY_TIMEOUT',
+};
+
+export function toTRPCError(error: unknown): unknown {
+  if (!(error instanceof GatewayError)) return error;
+  return new TRPCError({ code: codeByStatus[error.status] ?? 'INTERNAL_SERVER_ERROR', message: error.message, cause: error });
+}
