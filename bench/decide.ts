@@ -103,9 +103,11 @@ export interface BenchDecideOptions {
   iterations: number;
   /** also read every decision's candidates list (the lazily built explanation) */
   withCandidates?: boolean;
+  /** every request brings its own capability weights: no cached order, one pass over the pool */
+  requestWeights?: boolean;
 }
 
-export function benchDecide({ models: modelCount, rules: ruleCount, iterations, withCandidates = false }: BenchDecideOptions): { p50Us: number; p99Us: number } {
+export function benchDecide({ models: modelCount, rules: ruleCount, iterations, withCandidates = false, requestWeights = false }: BenchDecideOptions): { p50Us: number; p99Us: number } {
   const next = random(42);
   const models = syntheticModels(modelCount, next);
   const modelsWithKey = new Set(models.filter((_, index) => index % 6 !== 0).map((entry) => entry.metadata.id));
@@ -115,7 +117,9 @@ export function benchDecide({ models: modelCount, rules: ruleCount, iterations, 
     default: { strategy: 'capability', weights: { reasoning: 0.4, precision: 0.3, speed: 0.3 }, maxPricePer1M: 20 },
   };
   const health = syntheticHealth(models, next);
-  const requests = syntheticRequests(modelCount, ruleCount, next);
+  const requests = syntheticRequests(modelCount, ruleCount, next).map((request) =>
+    requestWeights ? { ...request, requirements: { ...request.requirements, weights: { reasoning: next(), speed: next() } } } : request,
+  );
   const options = { now: Date.parse('2026-06-01T00:00:00Z') };
 
   let sink = 0;
@@ -143,6 +147,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   console.log('decide(): 200 rules, most requests matching none (every rule checked)');
   for (const models of [10, 100, 1000]) {
     const result = benchDecide({ models, rules: 200, iterations: 100_000 });
+    console.log(`  ${String(models).padStart(4)} models  p50 ${result.p50Us} µs  p99 ${result.p99Us} µs`);
+  }
+  console.log('decide() with per-request weights (one pass over the pool instead of the cached order)');
+  for (const models of [10, 100, 1000]) {
+    const result = benchDecide({ models, rules: 200, iterations: 50_000, requestWeights: true });
     console.log(`  ${String(models).padStart(4)} models  p50 ${result.p50Us} µs  p99 ${result.p99Us} µs`);
   }
   console.log('decide() + reading decision.candidates (the full explanation)');

@@ -92,9 +92,7 @@ export const simulationSchema = z
 export type Simulation = z.infer<typeof simulationSchema>;
 
 const baseUrl = z
-  .string()
-  .url('must be an absolute URL')
-  .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL')
+  .url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' })
   .transform((u) => u.replace(/\/+$/, ''));
 
 const modelSpecFields = {

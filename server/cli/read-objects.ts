@@ -1,4 +1,4 @@
-import { isMap, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
 
 /** Where an object came from, so that the server's problems can be shown against the file. */
 export interface ObjectSource {
@@ -55,7 +55,8 @@ export function readObjects(text: string, file: string): ReadObjects {
 
 function entriesOf(document: Document.Parsed, file: string, number: number): { value: unknown; node: Node; item?: number }[] {
   const root = document.contents;
-  if (root === null) return []; // an empty document, e.g. after a trailing `---`
+  // an empty document, e.g. after a trailing `---`
+  if (root === null || (isScalar(root) && root.value === null)) return [];
   const value: unknown = document.toJS({ maxAliasCount: 1000 });
   const list = isMap(root) && !root.has('kind') && isSeq(root.get('objects', true)) ? (root.get('objects', true) as Node) : root;
   if (isSeq(list)) {
@@ -72,14 +73,22 @@ function labelOf(value: unknown): string | undefined {
   return typeof kind === 'string' && typeof metadata?.id === 'string' ? `${kind}/${metadata.id}` : undefined;
 }
 
-function nearestLine(node: Node, path: ReadonlyArray<string | number>, lineOf: (node: Node | null | undefined) => number | undefined): number | undefined {
-  for (let depth = path.length; depth > 0; depth--) {
-    if (!isMap(node) && !isSeq(node)) break;
-    const found = node.getIn(path.slice(0, depth), true) as Node | undefined;
-    const line = lineOf(found);
-    if (line) return line;
+/** Follows `path` as far as the file has it; a field's line is its key's, where a person looks. */
+function nearestLine(root: Node, path: ReadonlyArray<string | number>, lineOf: (node: Node | null | undefined) => number | undefined): number | undefined {
+  let node: unknown = root;
+  let line = lineOf(root);
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => (isScalar(item.key) ? item.key.value : item.key) === segment);
+      if (!pair) break;
+      line = lineOf(pair.key as Node) ?? line;
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === 'number' && node.items[segment]) {
+      node = node.items[segment];
+      line = lineOf(node as Node) ?? line;
+    } else break;
   }
-  return lineOf(node);
+  return line;
 }
 
 /** JSON's own parser names the position of a syntax error better than a YAML parser would. */

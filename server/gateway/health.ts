@@ -2,7 +2,11 @@ import type { CircuitChanged } from '../events';
 import type { CircuitState, HealthSnapshot, ModelHealth } from '../routing';
 
 export interface BreakerOptions {
-  /** consecutive failures that open the circuit */
+  /**
+   * consecutive hard failures (timeouts, refused or reset connections) that open the circuit. Soft
+   * failures (5xx, 429) count only towards the error rate: an upstream that fails 30% of calls at
+   * random still serves the other 70%, and a consecutive-failure rule would cut it off by chance.
+   */
   consecutiveFailures: number;
   /** error rate over the window that opens it (with at least minSamples in the window) */
   errorRate: number;
@@ -16,6 +20,7 @@ export interface BreakerOptions {
 export const DEFAULT_BREAKER: BreakerOptions = { consecutiveFailures: 3, errorRate: 0.5, minSamples: 20, windowMs: 30_000, cooldownMs: 5_000, maxCooldownMs: 60_000 };
 
 const LATENCY_SAMPLES = 64;
+const HARD_FAILURES = new Set(['timeout', 'connection']);
 
 interface ModelState {
   circuit: CircuitState;
@@ -95,7 +100,7 @@ export class HealthTracker {
   recordFailure(modelId: string, now: number, kind: string, retryAfterMs?: number): void {
     const state = this.state(modelId);
     state.probeInFlight = false;
-    state.consecutiveFailures += 1;
+    if (HARD_FAILURES.has(kind)) state.consecutiveFailures += 1;
     this.pushOutcome(state, now, false);
     if (retryAfterMs !== undefined) state.view = { ...state.view, retryAfterUntil: now + retryAfterMs };
     if (state.circuit === 'half-open') {

@@ -69,7 +69,7 @@ export interface Ranking {
 export function collect(context: RoutingContext, order: ArrayLike<number>, limit: number): Ranking {
   const { registry, health } = context;
   const ranked: number[] = [];
-  const deferred: number[] = [];
+  let deferred: number[] | null = null;
   let primary = -1;
   let deferredPrimary = -1;
   for (let at = 0; at < order.length; at++) {
@@ -77,6 +77,7 @@ export function collect(context: RoutingContext, order: ArrayLike<number>, limit
     if (exclusionCode(context, index) !== 0) continue;
     const active = registry.lifecycle[index] !== LIFECYCLE_CODE.deprecated;
     if (health.circuit[index] === CIRCUIT_CODE['half-open']) {
+      deferred ??= [];
       if (deferred.length < limit) deferred.push(index);
       if (active && deferredPrimary < 0) deferredPrimary = index;
       continue;
@@ -85,7 +86,7 @@ export function collect(context: RoutingContext, order: ArrayLike<number>, limit
     if (active && primary < 0) primary = index;
     if (ranked.length >= limit && primary >= 0) break;
   }
-  for (const index of deferred) if (ranked.length < limit) ranked.push(index);
+  if (deferred) for (const index of deferred) if (ranked.length < limit) ranked.push(index);
   return { ranked, primary: primary >= 0 ? primary : deferredPrimary };
 }
 

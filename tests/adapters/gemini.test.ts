@@ -231,7 +231,10 @@ describe('gemini response translation', () => {
   });
 
   it('the streaming endpoint error (bare JSON with an SSE content type) → not_found', async () => {
-    fake.setBehavior({ status: 404, headers: { 'content-type': 'text/event-stream' } });
+    fake.setBehavior({ status: 404 });
+    const response = await fetch(`${fake.url}/v1beta/models/m:streamGenerateContent?alt=sse`, { method: 'POST', headers: { 'x-goog-api-key': 'k' }, body: '{}' });
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    await response.text();
     const error = await caught(collect(geminiAdapter.stream(target(), chat([{ role: 'user', content: 'x' }]), {})));
     expect(error).toMatchObject({ kind: 'not_found', upstreamStatus: 404 });
     expect(error.message).toContain('is not found for API version v1beta');

@@ -21,7 +21,7 @@ describe('readObjects', () => {
     const text = JSON.stringify([capability('a'), capability('b')], null, 2);
     const { objects, sources } = readObjects(text, 'list.json');
     expect(objects).toEqual([capability('a'), capability('b')]);
-    expect(sources.map((source) => [source.item, source.locate(['metadata', 'id'])])).toEqual([[1, 5], [2, 13]]);
+    expect(sources.map((source) => [source.item, source.locate(['metadata', 'id'])])).toEqual([[1, 6], [2, 14]]);
   });
 
   test.each([

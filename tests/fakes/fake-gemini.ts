@@ -31,6 +31,7 @@ const protocol: Protocol = {
   },
   authorized: (headers) => Boolean(headers['x-goog-api-key']),
   errorBody: geminiErrorBody,
+  streamErrorContentType: 'text/event-stream',
   json: fixtureText('gemini', 'response.json'),
   sse: stream,
   // Gemini reports a failure inside an SSE stream as a data event holding a google.rpc.Status.

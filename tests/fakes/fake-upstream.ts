@@ -61,6 +61,8 @@ export interface Protocol {
   route(request: RecordedRequest): { stream: boolean } | { status: number; body: unknown };
   authorized(headers: IncomingHttpHeaders): boolean;
   errorBody(status: number): unknown;
+  /** Gemini answers errors on its streaming endpoint as bare JSON labelled text/event-stream. */
+  streamErrorContentType?: string;
   json: string;
   sse: string;
   midStreamSse: string;
@@ -121,7 +123,8 @@ export async function startFakeUpstream(protocol: Protocol, options: FakeOptions
     if (!protocol.authorized(incoming.headers)) return sendJson(response, 401, headers, JSON.stringify(protocol.errorBody(401)));
     const status = current.status ?? 200;
     if (status >= 300) {
-      return sendJson(response, status, headers, JSON.stringify(current.errorBody ?? protocol.errorBody(status)));
+      const errorHeaders = routed.stream && protocol.streamErrorContentType ? { 'content-type': protocol.streamErrorContentType, ...headers } : headers;
+      return sendJson(response, status, errorHeaders, JSON.stringify(current.errorBody ?? protocol.errorBody(status)));
     }
     if (!routed.stream) {
       if (current.rawBody !== undefined) return sendJson(response, 200, headers, current.rawBody);
@@ -202,6 +205,6 @@ export async function startFakeUpstream(protocol: Protocol, options: FakeOptions
 }
 
 function sendJson(response: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer): void {
-  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
+  response.writeHead(status, { 'content-type': 'application/json', ...headers, 'content-length': Buffer.byteLength(body) });
   response.end(body);
 }

@@ -82,6 +82,22 @@ describe.each(testDrivers)('auth and keys on %s', (driver) => {
     await expectTrpcError(grove.admin.keys.create({ name: 'empty', scopes: [] }), 'BAD_REQUEST');
   });
 
+  it('tells its listeners when this instance creates or revokes a key, not when it reloads', async () => {
+    let calls = 0;
+    const stop = grove.services.keys.onChange(() => calls++);
+    const active = grove.services.keys.size;
+    const created = await grove.admin.keys.create({ name: 'observed', scopes: ['invoke'] });
+    expect([calls, grove.services.keys.size]).toEqual([1, active + 1]);
+    await grove.admin.keys.revoke({ id: created.view.id });
+    expect([calls, grove.services.keys.size]).toEqual([2, active]);
+    await grove.services.keys.load();
+    await expectTrpcError(grove.admin.keys.revoke({ id: created.view.id }), 'NOT_FOUND');
+    expect(calls).toBe(2);
+    stop();
+    await grove.admin.keys.create({ name: 'unobserved', scopes: ['invoke'] });
+    expect(calls).toBe(2);
+  });
+
   it('audits key changes', async () => {
     const { items } = await grove.admin.objects.audit();
     expect(items.map((item) => item.action)).toEqual(expect.arrayContaining(['key:create', 'key:revoke']));

@@ -25,9 +25,12 @@ export function convertToAnthropicMessages(messages: ChatMessage[], context: Err
     switch (message.role) {
       case 'system':
       case 'developer':
-        if (typeof message.content === 'string') systemString = message.content;
-        if (typeof message.content === 'string') systemBlocks.push({ type: 'text', text: message.content });
-        else for (const part of message.content) systemBlocks.push({ type: 'text', text: part.text });
+        if (typeof message.content === 'string') {
+          systemString = message.content;
+          systemBlocks.push({ type: 'text', text: message.content });
+        } else {
+          for (const part of message.content) systemBlocks.push({ type: 'text', text: part.text });
+        }
         break;
       case 'user':
         push(converted, {

@@ -3,6 +3,7 @@ import { Anchor, Badge, Group, SimpleGrid, Stack, Table, Text, Title } from '@ma
 import { Link } from 'react-router';
 import type { ModelItem } from '../../api/types';
 import { formatDuration, formatPrice, formatTokens } from '../../models/format';
+import { orderedCapabilities } from '../../models/spec-order';
 import { CapabilityScore } from '../CapabilityScore/CapabilityScore';
 import { ProviderBadge } from '../ProviderBadge/ProviderBadge';
 
@@ -106,7 +107,7 @@ export function ModelSpecFields({ model }: { model: ModelItem }) {
         </Title>
         <Table variant="vertical" withTableBorder={false} aria-label="Capability scores">
           <Table.Tbody>
-            {Object.entries(spec.capabilities).map(([name, score]) => (
+            {Object.entries(orderedCapabilities(spec.capabilities)).map(([name, score]) => (
               <Table.Tr key={name}>
                 <Table.Th scope="row" w={140} fw={500} c="dimmed" tt="capitalize">
                   {name}

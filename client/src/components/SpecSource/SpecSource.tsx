@@ -2,10 +2,11 @@ import { useState } from 'react';
 import { Code, CopyButton, Button, Group, SegmentedControl, ScrollArea } from '@mantine/core';
 import { stringify } from 'yaml';
 import type { ModelItem } from '../../api/types';
+import { orderedModelSpec } from '../../models/spec-order';
 
 /** The object as `grove apply` accepts it: status is server-owned, so it is left out. */
 export function applyableObject(model: ModelItem) {
-  return { apiVersion: model.apiVersion, kind: model.kind, metadata: model.metadata, spec: model.spec };
+  return { apiVersion: model.apiVersion, kind: model.kind, metadata: model.metadata, spec: orderedModelSpec(model.spec) };
 }
 
 export function SpecSource({ model }: { model: ModelItem }) {

@@ -1,0 +1,99 @@
+import { Agent, request as httpRequest } from 'node:http';
+
+export interface LoadOptions {
+  url: string;
+  body: string;
+  headers?: Record<string, string>;
+  connections: number;
+  durationMs: number;
+  /** ignore the results of requests that started before this many ms (warm-up) */
+  warmupMs?: number;
+  /** stop after this many requests, whatever the duration */
+  maxRequests?: number;
+}
+
+export interface LoadResult {
+  requests: number;
+  errors: number;
+  statuses: Record<string, number>;
+  rps: number;
+  latencyMs: Percentiles;
+  /** time to the first body byte: for a stream, its first event */
+  firstByteMs: Percentiles;
+  /** responses by x-grove-model, when the target sets it */
+  servedBy: Record<string, number>;
+}
+
+export interface Percentiles {
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+/**
+ * A closed-loop load generator with sub-millisecond timing: `connections` workers on keep-alive
+ * sockets, each sending its next request when the previous answer ended. (autocannon rounds
+ * latencies to whole milliseconds, too coarse for a gateway that adds a fraction of one.)
+ */
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const target = new URL(options.url);
+  const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
+  const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(options.body)), ...options.headers };
+  const latencies: number[] = [];
+  const firstBytes: number[] = [];
+  const statuses: Record<string, number> = {};
+  const servedBy: Record<string, number> = {};
+  let errors = 0;
+  let sent = 0;
+  const started = performance.now();
+  const measureFrom = started + (options.warmupMs ?? 0);
+  const stopAt = measureFrom + options.durationMs;
+
+  const once = () =>
+    new Promise<void>((resolve) => {
+      const begin = performance.now();
+      let firstByte = 0;
+      const outgoing = httpRequest({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent, headers }, (response) => {
+        response.on('data', () => {
+          if (!firstByte) firstByte = performance.now();
+        });
+        response.on('end', () => {
+          const end = performance.now();
+          if (begin >= measureFrom) {
+            latencies.push(end - begin);
+            firstBytes.push((firstByte || end) - begin);
+            const status = String(response.statusCode);
+            statuses[status] = (statuses[status] ?? 0) + 1;
+            const model = response.headers['x-grove-model'];
+            if (typeof model === 'string') servedBy[model] = (servedBy[model] ?? 0) + 1;
+            if ((response.statusCode ?? 500) >= 400) errors += 1;
+          }
+          resolve();
+        });
+      });
+      outgoing.on('error', () => {
+        if (begin >= measureFrom) errors += 1;
+        resolve();
+      });
+      outgoing.end(options.body);
+    });
+
+  const worker = async () => {
+    while (performance.now() < stopAt && (options.maxRequests === undefined || sent < options.maxRequests)) {
+      sent += 1;
+      await once();
+    }
+  };
+  await Promise.all(Array.from({ length: options.connections }, worker));
+  const measuredMs = Math.max(1, Math.min(performance.now(), stopAt) - Math.max(started, measureFrom));
+  agent.destroy();
+  return { requests: latencies.length, errors, statuses, rps: (latencies.length / measuredMs) * 1000, latencyMs: percentiles(latencies), firstByteMs: percentiles(firstBytes), servedBy };
+}
+
+export function percentiles(samples: number[]): Percentiles {
+  if (samples.length === 0) return { p50: NaN, p90: NaN, p99: NaN, max: NaN };
+  const sorted = Float64Array.from(samples).sort();
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: sorted[sorted.length - 1]! };
+}

@@ -1,0 +1,118 @@
+import { benchDecide } from './decide';
+import { runLoad, type LoadResult } from './load';
+import { processStats, startChild, type Child } from './processes';
+
+/**
+ * `npm run bench`: Grove against the floor (a bare pass-through proxy) and the fake upstream called
+ * directly, under one load generator, in one run; then routing-decision time and failover.
+ * Everything runs on 127.0.0.1 and every process it starts is stopped by its pid.
+ */
+const quick = process.argv.includes('--quick');
+const DURATION_MS = quick ? 2_000 : 5_000;
+const WARMUP_MS = quick ? 500 : 1_500;
+const ADMIN_KEY = 'grove_bench_admin_key_0123456789';
+const children: Child[] = [];
+
+const messages = [{ role: 'user', content: 'Say hello in one short sentence.' }];
+const body = (model: string, stream: boolean) => JSON.stringify({ model, messages, ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}) });
+
+async function main() {
+  const fake = await track(startChild('bench/fake-upstream.ts', { PORT: '0' }, /listening (\d+)/));
+  const upstream = `http://127.0.0.1:${fake.port}`;
+  const floor = await track(startChild('bench/floor-proxy.ts', { PORT: '0', UPSTREAM_URL: `${upstream}/v1` }, /listening (\d+)/));
+  const grove = await track(
+    startChild('server/main.ts', { PORT: '0', HOST: '127.0.0.1', GROVE_DATA_DIR: 'memory://', GROVE_SECRET_KEY: 'bench-secret-key-0123456789', GROVE_ADMIN_KEY: ADMIN_KEY, GROVE_SEED: 'false', GROVE_LOG_LEVEL: 'warn', GROVE_RATE_LIMIT_PER_MINUTE: '1000000000' }, /listening on http:\/\/127\.0\.0\.1:(\d+)/),
+  );
+  const groveUrl = `http://127.0.0.1:${grove.port}`;
+  await registerModels(groveUrl, upstream);
+
+  console.log(`Grove benchmark — ${new Date().toISOString()}, node ${process.version}, ${DURATION_MS / 1000}s per scenario after ${WARMUP_MS / 1000}s warm-up`);
+  console.log('\n## Gateway overhead: the same fake upstream, direct vs floor proxy vs Grove');
+  const auth = { authorization: `Bearer ${ADMIN_KEY}` };
+  const rows: string[] = [];
+  for (const stream of [false, true]) {
+    for (const connections of [10, 50]) {
+      const direct = await runLoad({ url: `${upstream}/v1/chat/completions`, body: body('bench-model', stream), connections, durationMs: DURATION_MS, warmupMs: WARMUP_MS });
+      const floorResult = await runLoad({ url: `http://127.0.0.1:${floor.port}/`, body: body('bench-model', stream), connections, durationMs: DURATION_MS, warmupMs: WARMUP_MS });
+      const before = processStats(grove.pid);
+      const groveResult = await runLoad({ url: `${groveUrl}/v1/chat/completions`, headers: auth, body: body('bench', stream), connections, durationMs: DURATION_MS + WARMUP_MS, warmupMs: WARMUP_MS });
+      const after = processStats(grove.pid);
+      const cpu = ((after.cpuSeconds - before.cpuSeconds) / ((DURATION_MS + WARMUP_MS) / 1000)) * 100;
+      rows.push(...overheadRows(stream ? 'stream' : 'json', connections, direct, floorResult, groveResult, cpu, after.rssMb));
+    }
+  }
+  console.log(['| mode | conns | target | p50 ms | p99 ms | added p50 | added p99 | first byte p50 | added TTFT p50 | req/s | vs floor req/s | errors | grove CPU % | grove RSS MB |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|', ...rows].join('\n'));
+  const stats = processStats(grove.pid);
+  console.log(`\nGrove RSS now ${stats.rssMb.toFixed(0)} MB, peak ${stats.peakRssMb.toFixed(0)} MB`);
+
+  console.log('\n## Routing decision time (pure core, 200 rules, most requests matching none)');
+  console.log('| models | p50 µs | p99 µs |\n|---|---|---|');
+  for (const models of [10, 100, 1000]) {
+    const result = benchDecide({ models, rules: 200, iterations: quick ? 20_000 : 100_000 });
+    console.log(`| ${models} | ${result.p50Us} | ${result.p99Us} |`);
+  }
+
+  console.log('\n## Failover: a failing primary with a healthy fallback (10 connections)');
+  const healthy = await runLoad({ url: `${groveUrl}/v1/chat/completions`, headers: auth, body: body('bench', false), connections: 10, durationMs: DURATION_MS, warmupMs: WARMUP_MS });
+  console.log('| primary | p50 ms | p99 ms | added p50 vs healthy | added p99 vs healthy | req/s | % of healthy req/s | answered | served by |\n|---|---|---|---|---|---|---|---|---|');
+  console.log(failoverRow('healthy (no failover)', healthy, healthy));
+  for (const [label, model] of [['refuses connections', 'primary-refused'], ['answers 503', 'primary-503'], ['answers 429 (retry-after 1 s)', 'primary-429'], ['hangs (timeout 250 ms)', 'primary-hang']] as const) {
+    // no warm-up: the first requests, before the circuit opens, are part of the story
+    const result = await runLoad({ url: `${groveUrl}/v1/chat/completions`, headers: auth, body: body(model, false), connections: 10, durationMs: DURATION_MS });
+    console.log(failoverRow(label, result, healthy));
+  }
+  const flaky = await runLoad({ url: `${groveUrl}/v1/chat/completions`, headers: auth, body: body('primary-flaky', false), connections: 10, durationMs: DURATION_MS });
+  console.log(failoverRow('fails 30% of calls', flaky, healthy));
+  const primaryShare = ((flaky.servedBy['primary-flaky'] ?? 0) / Math.max(1, flaky.requests)) * 100;
+  console.log(`\nAvailability with 30% of the primary's calls failing: ${flaky.requests - flaky.errors}/${flaky.requests} answered; the primary served ${primaryShare.toFixed(1)}% (the rest failed over).`);
+}
+
+function overheadRows(mode: string, connections: number, direct: LoadResult, floor: LoadResult, grove: LoadResult, cpu: number, rss: number): string[] {
+  const f = (value: number) => value.toFixed(3);
+  const row = (name: string, result: LoadResult, extra: string) =>
+    `| ${mode} | ${connections} | ${name} | ${f(result.latencyMs.p50)} | ${f(result.latencyMs.p99)} | ${name === 'direct' ? '—' : f(result.latencyMs.p50 - direct.latencyMs.p50)} | ${name === 'direct' ? '—' : f(result.latencyMs.p99 - direct.latencyMs.p99)} | ${f(result.firstByteMs.p50)} | ${name === 'direct' ? '—' : f(result.firstByteMs.p50 - direct.firstByteMs.p50)} | ${result.rps.toFixed(0)} | ${name === 'direct' ? '—' : (result.rps / floor.rps).toFixed(2)} | ${result.errors} | ${extra}`;
+  return [row('direct', direct, '— | —'), row('floor', floor, '— | —'), row('grove', grove, `${cpu.toFixed(0)} | ${rss.toFixed(0)}`)];
+}
+
+function failoverRow(label: string, result: LoadResult, healthy: LoadResult): string {
+  const served = Object.entries(result.servedBy).map(([model, count]) => `${model} ${count}`).join(', ');
+  return `| ${label} | ${result.latencyMs.p50.toFixed(3)} | ${result.latencyMs.p99.toFixed(3)} | ${(result.latencyMs.p50 - healthy.latencyMs.p50).toFixed(3)} | ${(result.latencyMs.p99 - healthy.latencyMs.p99).toFixed(3)} | ${result.rps.toFixed(0)} | ${((result.rps / healthy.rps) * 100).toFixed(0)}% | ${result.requests - result.errors}/${result.requests} | ${served} |`;
+}
+
+async function registerModels(groveUrl: string, upstream: string) {
+  const model = (id: string, baseUrl: string, extra: Record<string, unknown> = {}) => ({
+    apiVersion: 'grove/v1',
+    kind: 'Model',
+    metadata: { id },
+    spec: { provider: 'openai-compatible', model: 'bench-model', baseUrl, capabilities: { reasoning: 80, creativity: 80, precision: 80, speed: 80, context: 80 }, contextWindow: 128000, maxOutputTokens: 4096, pricing: { inputPer1M: 1, outputPer1M: 2 }, timeoutMs: 5_000, lifecycle: 'active', ...extra },
+  });
+  const objects = [
+    model('bench', `${upstream}/v1`, { aliases: ['bench-alias'] }),
+    model('primary-refused', 'http://127.0.0.1:9/v1', { fallbacks: ['bench'] }),
+    model('primary-503', `${upstream}/fail-503/v1`, { fallbacks: ['bench'] }),
+    model('primary-429', `${upstream}/fail-429/v1`, { fallbacks: ['bench'] }),
+    model('primary-hang', `${upstream}/hang/v1`, { fallbacks: ['bench'], timeoutMs: 250 }),
+    model('primary-flaky', `${upstream}/flaky-30/v1`, { fallbacks: ['bench'] }),
+  ];
+  const response = await fetch(`${groveUrl}/api/v1/apply`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` }, body: JSON.stringify({ objects }) });
+  if (!response.ok) throw new Error(`registering the bench models failed: ${response.status} ${await response.text()}`);
+}
+
+async function track(started: Promise<Child>): Promise<Child> {
+  const child = await started;
+  children.push(child);
+  return child;
+}
+
+async function stopAll() {
+  await Promise.all(children.map((child) => child.stop()));
+}
+
+process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
+main()
+  .then(stopAll)
+  .catch(async (error: unknown) => {
+    console.error(error);
+    await stopAll();
+    process.exit(1);
+  });
