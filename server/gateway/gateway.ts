@@ -119,6 +119,9 @@ export class Gateway {
       { now: this.now() },
     );
     if (decision.chain.length === 0) throw refusal(decision, body.model);
+    // a draft named by an invoke key is refused, not quietly served by another model; candidates
+    // are computed lazily, so only read them when the named model is not the chain's head
+    if (decision.resolvedModel && decision.chain[0] !== decision.resolvedModel && namedIsDraftRefused(decision)) throw refusal(decision, body.model);
     return { decision, chain: decision.chain.map((modelId) => compiled.byId.get(modelId)!) };
   }
 
@@ -281,6 +284,10 @@ function toTarget(model: ModelObject, snapshot: RegistrySnapshot): ModelTarget {
 
 function okAttempt(model: ModelObject, startedAt: number, finishedAt: number): Attempt {
   return { modelId: model.metadata.id, provider: model.spec.provider, startedAt, latencyMs: finishedAt - startedAt, outcome: 'ok' };
+}
+
+function namedIsDraftRefused(decision: Decision): boolean {
+  return decision.candidates.find((candidate) => candidate.modelId === decision.resolvedModel)?.excluded?.reason === 'draft_not_allowed';
 }
 
 /** Why no model could be chosen, as the caller should hear it. */

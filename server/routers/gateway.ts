@@ -1,5 +1,4 @@
 import { TRPCError } from '@trpc/server';
-import { z } from 'zod';
 import type { ChatDelta } from '../adapters/types';
 import { isUpstreamError, type UpstreamError } from '../adapters/errors';
 import { GatewayError } from '../gateway/gateway-error';

@@ -28,6 +28,8 @@ export interface CompiledRoute {
    */
   orderOwner: CompiledRoute | null;
   order: Int32Array | null;
+  /** this route narrowed by requests' requirements, by their JSON (see effectiveRoute) */
+  narrowed: Map<string, CompiledRoute> | null;
 }
 
 const DEFAULT_WEIGHTS: Record<string, number> = Object.fromEntries(CORE_CAPABILITIES.map((name) => [name, 1]));
@@ -109,6 +111,7 @@ export function buildRoute(registry: CompiledRegistry, parts: RouteParts, orderO
     }),
     orderOwner: null,
     order: null,
+    narrowed: null,
   };
   route.orderOwner = orderOwner === 'self' ? route : orderOwner;
   return route;

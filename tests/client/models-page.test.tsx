@@ -127,7 +127,7 @@ describe('Models page', () => {
     const stored = await grove.admin.models.get.query({ id: 'gemini-flash' });
     expect(stored.spec).toMatchObject({ lifecycle: 'retired', replacement: 'claude-sonnet' });
 
-    await user.click(screen.getByRole('link', { name: 'Models' }));
+    await user.click(within(screen.getByRole('navigation', { name: 'Main' })).getByRole('link', { name: 'Models' }));
     await screen.findByRole('table', { name: 'Models' });
     await waitFor(() => expect(within(rowOf('gemini-flash')).getByText('Retired')).toBeInTheDocument());
 

@@ -41,6 +41,17 @@ describe('requirements from the request narrow the route', () => {
     expect(decide(request({ requirements: { maxLatencyMs: 10 } }), snapshot, {}, limited).route.maxLatencyMs).toBe(10);
   });
 
+  it('the same requirements again give the same decision (memoised route, cached order)', () => {
+    const routed = request({ requirements: { weights: { speed: 2, reasoning: 1 }, maxPricePer1M: 40 } });
+    const first = decide(routed, snapshot, {}, base);
+    expect(first.chain).toEqual(['sprinter', 'middle', 'thinker']);
+    for (let n = 0; n < 3; n++) expect(decide(routed, snapshot, {}, base)).toEqual(first);
+    // many different requirements: the memo is bounded and still answers correctly
+    for (let price = 0; price < 300; price++) {
+      expect(decide(request({ requirements: { maxPricePer1M: price / 10, weights: { speed: 1 } } }), snapshot, {}, base).chain[0]).toBe(price / 10 >= 0.175 ? 'sprinter' : undefined);
+    }
+  });
+
   it('a declared capability scores its default where a model does not declare it', () => {
     const decision = decide(request(), snapshot, {}, policy({ weights: { coding: 1 } }));
     expect(decision.chain).toEqual(['middle', 'thinker', 'sprinter']);
