@@ -103,11 +103,14 @@ export interface BenchDecideOptions {
   iterations: number;
   /** also read every decision's candidates list (the lazily built explanation) */
   withCandidates?: boolean;
-  /** every request brings its own capability weights: no cached order, one pass over the pool */
-  requestWeights?: boolean;
+  /**
+   * requests bring their own capability weights: `profiles` from a few fixed sets (memoised after
+   * the first), `unique` new ones every time (one pass over the pool, no cached order)
+   */
+  requestWeights?: 'none' | 'profiles' | 'unique';
 }
 
-export function benchDecide({ models: modelCount, rules: ruleCount, iterations, withCandidates = false, requestWeights = false }: BenchDecideOptions): { p50Us: number; p99Us: number } {
+export function benchDecide({ models: modelCount, rules: ruleCount, iterations, withCandidates = false, requestWeights = 'none' }: BenchDecideOptions): { p50Us: number; p99Us: number } {
   const next = random(42);
   const models = syntheticModels(modelCount, next);
   const modelsWithKey = new Set(models.filter((_, index) => index % 6 !== 0).map((entry) => entry.metadata.id));
@@ -118,7 +121,15 @@ export function benchDecide({ models: modelCount, rules: ruleCount, iterations, 
   };
   const health = syntheticHealth(models, next);
   const requests = syntheticRequests(modelCount, ruleCount, next).map((request) =>
-    requestWeights ? { ...request, requirements: { ...request.requirements, weights: { reasoning: next(), speed: next() } } } : request,
+    requestWeights === 'none'
+      ? request
+      : {
+          ...request,
+          requirements: {
+            ...request.requirements,
+            weights: requestWeights === 'unique' ? { reasoning: next(), speed: next() } : { reasoning: 1 + Math.floor(next() * 4), speed: 1 + Math.floor(next() * 2) },
+          },
+        },
   );
   const options = { now: Date.parse('2026-06-01T00:00:00Z') };
 
@@ -144,15 +155,17 @@ export function benchDecide({ models: modelCount, rules: ruleCount, iterations, 
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  console.log('decide(): 200 rules, most requests matching none (every rule checked)');
+  console.log('decide(): 200 rules, most requests matching none of them');
   for (const models of [10, 100, 1000]) {
     const result = benchDecide({ models, rules: 200, iterations: 100_000 });
     console.log(`  ${String(models).padStart(4)} models  p50 ${result.p50Us} µs  p99 ${result.p99Us} µs`);
   }
-  console.log('decide() with per-request weights (one pass over the pool instead of the cached order)');
-  for (const models of [10, 100, 1000]) {
-    const result = benchDecide({ models, rules: 200, iterations: 50_000, requestWeights: true });
-    console.log(`  ${String(models).padStart(4)} models  p50 ${result.p50Us} µs  p99 ${result.p99Us} µs`);
+  for (const requestWeights of ['profiles', 'unique'] as const) {
+    console.log(`decide() with per-request weights: ${requestWeights === 'profiles' ? '8 recurring profiles' : 'new ones on every request (one pass, no cached order)'}`);
+    for (const models of [10, 100, 1000]) {
+      const result = benchDecide({ models, rules: 200, iterations: 50_000, requestWeights });
+      console.log(`  ${String(models).padStart(4)} models  p50 ${result.p50Us} µs  p99 ${result.p99Us} µs`);
+    }
   }
   console.log('decide() + reading decision.candidates (the full explanation)');
   for (const models of [10, 100, 1000]) {

@@ -75,7 +75,12 @@ export function readErrorBody(body: unknown): ErrorBodyFields {
 }
 
 /** `retry-after-ms`, or `retry-after` as seconds or an HTTP date. */
-export function parseRetryAfter(headers: Headers, now = Date.now()): number | undefined {
+/** What the classifier reads of response headers; fetch's Headers and our UpstreamResponse both fit. */
+export interface HeaderReader {
+  get(name: string): string | null;
+}
+
+export function parseRetryAfter(headers: HeaderReader, now = Date.now()): number | undefined {
   const milliseconds = headers.get('retry-after-ms');
   if (milliseconds !== null && Number.isFinite(Number(milliseconds))) return Math.max(0, Number(milliseconds));
   const value = headers.get('retry-after');
@@ -108,7 +113,7 @@ function refineKind(statusKind: UpstreamErrorKind, types: string[]): UpstreamErr
 export function classifyHttpError(
   context: ErrorContext,
   status: number,
-  headers: Headers,
+  headers: HeaderReader,
   bodyText: string,
   midStream = false,
 ): UpstreamError {

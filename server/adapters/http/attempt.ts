@@ -1,4 +1,5 @@
-import type { ErrorContext } from '../classify-error';
+import { Agent, request } from 'undici';
+import type { ErrorContext, HeaderReader } from '../classify-error';
 import { classifyHttpError } from '../classify-error';
 import { UpstreamError, isUpstreamError } from '../errors';
 
@@ -14,6 +15,28 @@ const connectionCodes = new Set([
   'UND_ERR_CLOSED',
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
+
+/**
+ * One upstream HTTP response. undici's request API, on one shared keep-alive pool, costs a fraction
+ * of fetch per call: this is the gateway's hot path, measured by `npm run bench`.
+ */
+export interface UpstreamResponse {
+  status: number;
+  headers: HeaderReader;
+  /** the body: chunks as they arrive, or all of it with text() */
+  body: AsyncIterable<Buffer> & { text(): Promise<string> };
+}
+
+const dispatcher = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 1024, pipelining: 1 });
+
+function headerReader(headers: Record<string, string | string[] | undefined>): HeaderReader {
+  return {
+    get(name) {
+      const value = headers[name.toLowerCase()];
+      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+    },
+  };
+}
 
 /**
  * One HTTP attempt: the caller's signal combined with our own deadline. The deadline covers the
@@ -75,23 +98,25 @@ export class HttpAttempt {
   }
 
   /** POSTs JSON; resolves with a 2xx response, throws an UpstreamError otherwise. */
-  async post(url: string, headers: Record<string, string>, body: unknown): Promise<Response> {
-    let response: Response;
+  async post(url: string, headers: Record<string, string>, body: unknown): Promise<UpstreamResponse> {
+    let response: UpstreamResponse;
     try {
-      response = await fetch(url, {
+      const answer = await request(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify(body),
         signal: this.signal,
+        dispatcher,
       });
+      response = { status: answer.statusCode, headers: headerReader(answer.headers), body: answer.body };
     } catch (error) {
       this.done();
       throw this.toUpstreamError(error);
     }
-    if (response.ok) return response;
+    if (response.status >= 200 && response.status < 300) return response;
     let text: string;
     try {
-      text = await response.text();
+      text = await response.body.text();
     } catch (error) {
       this.done();
       throw this.toUpstreamError(error);
@@ -101,10 +126,10 @@ export class HttpAttempt {
   }
 
   /** The whole JSON body of a 2xx response. */
-  async readJson(response: Response): Promise<unknown> {
+  async readJson(response: UpstreamResponse): Promise<unknown> {
     let text: string;
     try {
-      text = await response.text();
+      text = await response.body.text();
     } catch (error) {
       throw this.toUpstreamError(error);
     } finally {

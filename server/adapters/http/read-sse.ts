@@ -1,24 +1,22 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import type { HttpAttempt } from './attempt';
+import type { HttpAttempt, UpstreamResponse } from './attempt';
 
 /**
  * The SSE events of a streaming response, parsed by eventsource-parser (which accepts \n\n, \r\r
  * and \r\n\r\n). Each body chunk re-arms the attempt's deadline. Leaving the loop early, or an
  * error, closes the upstream connection.
  */
-export async function* readSse(response: Response, attempt: HttpAttempt): AsyncGenerator<EventSourceMessage> {
-  const body = response.body;
-  if (!body) return;
-  const reader = body.getReader();
+export async function* readSse(response: UpstreamResponse, attempt: HttpAttempt): AsyncGenerator<EventSourceMessage> {
+  const reader = response.body[Symbol.asyncIterator]();
   const decoder = new TextDecoder();
   const pending: EventSourceMessage[] = [];
   const parser = createParser({ onEvent: (event) => pending.push(event) });
   let finished = false;
   try {
     for (;;) {
-      let chunk: ReadableStreamReadResult<Uint8Array>;
+      let chunk: IteratorResult<Buffer>;
       try {
-        chunk = await reader.read();
+        chunk = await reader.next();
       } catch (error) {
         throw attempt.toUpstreamError(error);
       }
@@ -35,7 +33,9 @@ export async function* readSse(response: Response, attempt: HttpAttempt): AsyncG
     }
   } finally {
     if (finished) attempt.done();
-    else attempt.close();
-    reader.releaseLock();
+    else {
+      attempt.close();
+      await reader.return?.().catch(() => {});
+    }
   }
 }
