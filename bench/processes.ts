@@ -9,9 +9,9 @@ export interface Child {
 }
 
 /** Starts a TypeScript entry point as its own process and waits for the port it prints. */
-export function startChild(entry: string, env: Record<string, string>, portPattern: RegExp): Promise<Child> {
+export function startChild(entry: string, env: Record<string, string>, portPattern: RegExp, nodeArgs: string[] = []): Promise<Child> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const timer = setTimeout(() => reject(new Error(`${entry} did not start in time:\n${output}`)), 60_000);
     const onData = (data: Buffer) => {

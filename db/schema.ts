@@ -83,8 +83,12 @@ export const requestLog = pgTable(
     promptTokens: integer('prompt_tokens'),
     completionTokens: integer('completion_tokens'),
     costUsd: doublePrecision('cost_usd'),
-    attempts: jsonb('attempts').notNull(),
-    decision: jsonb('decision').notNull(),
+    /**
+     * JSON text, not jsonb: written for every request, read by id. Embedded PGlite parses jsonb
+     * several times slower than it copies text, and no query looks inside these columns.
+     */
+    attempts: text('attempts').notNull(),
+    decision: text('decision').notNull(),
   },
   (table) => [
     index('request_log_at').on(table.at),

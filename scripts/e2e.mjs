@@ -2,7 +2,7 @@
 // End-to-end run of the console against a real Grove process, driven by Debian's Chromium.
 // Plain node (not vitest): `node scripts/e2e.mjs`. Prints "e2e: N passed, M failed"; exits 1 on any failure.
 import { execFileSync, execSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { register } from 'tsx/esm/api';
 
@@ -22,9 +22,14 @@ function ensureConsoleBuilt() {
   execFileSync('npx', ['vite', 'build'], { stdio: 'inherit' });
 }
 
+// exiting runs the server's kill-on-exit hook (tests/e2e/grove-process.ts)
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(1));
+
 async function main() {
   ensureChromium();
   ensureConsoleBuilt();
+  // only this run's screenshots, so nobody looks at a stale one
+  rmSync(SCREENSHOTS, { recursive: true, force: true });
   mkdirSync(SCREENSHOTS, { recursive: true });
 
   register();

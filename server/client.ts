@@ -36,8 +36,11 @@ export function createGroveClient(options: GroveClientOptions) {
       }),
     ],
   });
-  return Object.assign(client, {
-    /** closes the WebSocket, if one was opened */
-    close: () => wsClient.close(),
-  });
+  /** closes the WebSocket, if one was opened */
+  const close = () => void wsClient.close();
+  // The client is a proxy that turns every property into a procedure path: Object.assign would
+  // store `close` where its get trap never looks, so a wrapping proxy answers `close` itself.
+  return new Proxy(client, {
+    get: (target, key, receiver) => (key === 'close' ? close : Reflect.get(target, key, receiver)),
+  }) as typeof client & { close: () => void };
 }

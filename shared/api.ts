@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { KINDS, LIFECYCLES, PROVIDERS } from './objects';
+import { KINDS, LIFECYCLES, PROVIDERS, statusSchema } from './objects';
 
 /** Schemas of what crosses the API that are not GroveObjects themselves. */
 
@@ -9,7 +9,7 @@ export const groveObjectSchema = z
     kind: z.enum(KINDS),
     metadata: z.object({ id: z.string(), title: z.string().optional(), description: z.string().optional(), labels: z.record(z.string(), z.string()).optional() }),
     spec: z.record(z.string(), z.unknown()),
-    status: z.record(z.string(), z.unknown()),
+    status: statusSchema,
   })
   .meta({ id: 'GroveObject' });
 

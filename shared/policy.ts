@@ -116,6 +116,9 @@ export const routingPolicySpecSchema = z
 export type RoutingPolicySpec = z.output<typeof routingPolicySpecSchema>;
 export type RoutingPolicySpecInput = z.input<typeof routingPolicySpecSchema>;
 
+/** The policy in force before an operator applies one: rank every active model by all five core capabilities. */
+export const DEFAULT_POLICY_SPEC: RoutingPolicySpec = Object.freeze(routingPolicySpecSchema.parse({ default: {} }));
+
 export const routingPolicyObjectInputSchema = z
   .object({
     apiVersion: z.literal(API_VERSION, { message: `apiVersion must be "${API_VERSION}"` }),

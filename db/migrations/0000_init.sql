@@ -48,8 +48,8 @@ CREATE TABLE "request_log" (
 	"prompt_tokens" integer,
 	"completion_tokens" integer,
 	"cost_usd" double precision,
-	"attempts" jsonb NOT NULL,
-	"decision" jsonb NOT NULL
+	"attempts" text NOT NULL,
+	"decision" text NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "revisions" (

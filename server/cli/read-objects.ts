@@ -57,7 +57,12 @@ function entriesOf(document: Document.Parsed, file: string, number: number): { v
   const root = document.contents;
   // an empty document, e.g. after a trailing `---`
   if (root === null || (isScalar(root) && root.value === null)) return [];
-  const value: unknown = document.toJS({ maxAliasCount: 1000 });
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: 1000 });
+  } catch (error) {
+    throw new InputError(`${file}: document ${number}: ${(error as Error).message}`); // e.g. an alias bomb
+  }
   const list = isMap(root) && !root.has('kind') && isSeq(root.get('objects', true)) ? (root.get('objects', true) as Node) : root;
   if (isSeq(list)) {
     const values = (list === root ? value : (value as { objects: unknown[] }).objects) as unknown[];

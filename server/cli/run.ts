@@ -1,5 +1,6 @@
 import { applyCommand } from './apply-command';
 import { Failure, UsageError, type CliIo } from './command';
+import { explainCommand } from './explain-command';
 import { exportCommand } from './export-command';
 import { keysCommand } from './keys-command';
 import { InputError } from './read-objects';
@@ -10,6 +11,7 @@ const commands: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   apply: applyCommand,
   export: exportCommand,
   keys: keysCommand,
+  explain: explainCommand,
 };
 
 export const mainHelp = `Usage: grove COMMAND [options]
@@ -20,6 +22,7 @@ Commands:
   apply -f FILE   create or update the objects in a YAML or JSON file (all or nothing)
   export          print the registry as YAML that apply accepts
   keys            create, list and revoke API keys
+  explain         show the routing decision for a hypothetical request (no model is called)
 
 Run "grove COMMAND --help" for a command's options.
 Exit codes: 0 ok, 1 failure, 2 wrong usage.

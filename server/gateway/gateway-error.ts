@@ -19,8 +19,9 @@ export class GatewayError extends Error {
     this.name = 'GatewayError';
   }
 
-  static fromUpstream(error: UpstreamError): GatewayError {
+  /** `extraHeaders`: what the caller may still learn of a failed request (its decision id, to look it up). */
+  static fromUpstream(error: UpstreamError, extraHeaders: Record<string, string> = {}): GatewayError {
     const { status, body, headers } = upstreamErrorToOpenAI(error);
-    return new GatewayError(status, body.error.message, body.error.code, null, body.error.type, headers, error);
+    return new GatewayError(status, body.error.message, body.error.code, null, body.error.type, { ...headers, ...extraHeaders }, error);
   }
 }

@@ -7,8 +7,8 @@ import type { Registry, RegistrySnapshot } from '../registry/registry';
 import { compileRegistry, decide, estimatePromptTokens, type CompiledRegistry, type Decision } from '../routing';
 import type { ChatRequest } from '../../shared/chat';
 import type { ModelObject } from '../../shared/objects';
-import type { RoutingPolicySpecInput } from '../../shared/policy';
-import { DEFAULT_POLICY_SPEC } from './default-policy';
+import { DEFAULT_POLICY_SPEC, type RoutingPolicySpecInput } from '../../shared/policy';
+
 import { RequirementsError, resolveRequirements, type HeaderBag } from '../../shared/routing-request';
 import { costOf } from './cost';
 import { generateOnChain, isFailure, openStreamOnChain, type ChainContext } from './execute';
@@ -48,6 +48,8 @@ export interface OpenedAnswer extends AnswerMeta {
   /** the deltas, first one included; throws an UpstreamError (midStream) if the upstream fails after the first byte */
   deltas: AsyncGenerator<ChatDelta, StreamSummary>;
 }
+
+type RouteBody = Pick<ChatRequest, 'model' | 'messages' | 'max_tokens' | 'max_completion_tokens'> & { grove?: unknown };
 
 interface Compiled {
   version: number;
@@ -92,8 +94,19 @@ export class Gateway {
     }
   }
 
-  /** The routing decision for a request, with no model called (also what route.explain shows). */
-  route(body: Pick<ChatRequest, 'model' | 'messages' | 'max_tokens' | 'max_completion_tokens'> & { grove?: unknown }, principal: Pick<Principal, 'keyId' | 'scopes'>, headers: HeaderBag, id = newId()): { decision: Decision; chain: ModelObject[] } {
+  /** The routing decision for a request, with no model called; throws a GatewayError when it would be refused. */
+  route(body: RouteBody, principal: Pick<Principal, 'keyId' | 'scopes'>, headers: HeaderBag, id = newId()): { decision: Decision; chain: ModelObject[] } {
+    const { decision, refused } = this.explain(body, principal, headers, id);
+    if (refused) throw refused;
+    const compiled = this.compile();
+    return { decision, chain: decision.chain.map((modelId) => compiled.byId.get(modelId)!) };
+  }
+
+  /**
+   * What route.explain shows: the decision even when the request would be refused (with why), so
+   * that an operator sees every candidate's exclusion. Throws only on invalid routing requirements.
+   */
+  explain(body: RouteBody, principal: Pick<Principal, 'keyId' | 'scopes'>, headers: HeaderBag, id = newId()): { decision: Decision; refused?: GatewayError } {
     const compiled = this.compile();
     let requirements;
     try {
@@ -118,11 +131,11 @@ export class Gateway {
       compiled.policy,
       { now: this.now() },
     );
-    if (decision.chain.length === 0) throw refusal(decision, body.model);
+    if (decision.chain.length === 0) return { decision, refused: refusal(decision, body.model) };
     // a draft named by an invoke key is refused, not quietly served by another model; candidates
     // are computed lazily, so only read them when the named model is not the chain's head
-    if (decision.resolvedModel && decision.chain[0] !== decision.resolvedModel && namedIsDraftRefused(decision)) throw refusal(decision, body.model);
-    return { decision, chain: decision.chain.map((modelId) => compiled.byId.get(modelId)!) };
+    if (decision.resolvedModel && decision.chain[0] !== decision.resolvedModel && namedIsDraftRefused(decision)) return { decision, refused: refusal(decision, body.model) };
+    return { decision };
   }
 
   async complete(call: GatewayCall): Promise<CompletedAnswer> {
@@ -133,7 +146,7 @@ export class Gateway {
     const outcome = await generateOnChain(this.chainContext(chain, call, startedAt));
     if (isFailure(outcome)) {
       this.record({ id, startedAt, call, decision, attempts: outcome.attempts, stream: false, error: outcome.error });
-      throw GatewayError.fromUpstream(outcome.error);
+      throw GatewayError.fromUpstream(outcome.error, failureHeaders(id, outcome.attempts));
     }
     const { model, value: result } = outcome;
     const finishedAt = this.now();
@@ -153,7 +166,7 @@ export class Gateway {
     const outcome = await openStreamOnChain(this.chainContext(chain, call, startedAt));
     if (isFailure(outcome)) {
       this.record({ id, startedAt, call, decision, attempts: outcome.attempts, stream: true, error: outcome.error });
-      throw GatewayError.fromUpstream(outcome.error);
+      throw GatewayError.fromUpstream(outcome.error, failureHeaders(id, outcome.attempts));
     }
     const { model } = outcome;
     const attemptStartedAt = outcome.startedAt;
@@ -284,6 +297,11 @@ function toTarget(model: ModelObject, snapshot: RegistrySnapshot): ModelTarget {
 
 function okAttempt(model: ModelObject, startedAt: number, finishedAt: number): Attempt {
   return { modelId: model.metadata.id, provider: model.spec.provider, startedAt, latencyMs: finishedAt - startedAt, outcome: 'ok' };
+}
+
+/** A failed request still names its decision, so that its provenance can be looked up. */
+function failureHeaders(id: string, attempts: Attempt[]): Record<string, string> {
+  return { 'x-grove-decision-id': id, 'x-grove-attempts': String(attempts.filter((attempt) => attempt.outcome !== 'skipped').length) };
 }
 
 function namedIsDraftRefused(decision: Decision): boolean {

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lte, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { requestLog } from '../../db/schema';
 import type { RequestCompleted } from '../events';
@@ -9,8 +9,10 @@ import type { Logger } from '../logger';
  * batches (every `intervalMs` or `batchSize` rows). A request never waits for this; if the
  * database is slow the queue grows up to `maxQueue`, then the oldest rows are dropped and counted.
  */
+type Row = Omit<typeof requestLog.$inferInsert, 'attempts' | 'decision'> & { attempts: unknown; decision: unknown };
+
 export class RequestLogWriter {
-  private queue: Array<typeof requestLog.$inferInsert> = [];
+  private queue: Row[] = [];
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   dropped = 0;
@@ -63,9 +65,7 @@ export class RequestLogWriter {
     while (this.queue.length) {
       const batch = this.queue.splice(0, this.options.batchSize);
       this.flushing = this.db
-        .insert(requestLog)
-        .values(batch)
-        .onConflictDoNothing()
+        .execute(insertBatch(batch))
         .then(() => undefined)
         .catch((error: unknown) => {
           this.dropped += batch.length;
@@ -75,6 +75,19 @@ export class RequestLogWriter {
       this.flushing = null;
     }
   }
+}
+
+/**
+ * One statement, one parameter: the batch as a JSON array, unpacked by PostgreSQL. Binding 17
+ * parameters per row is what made multi-row inserts slow on PGlite. The decision is serialised
+ * here, in the batch, because reading its candidates builds the full explanation (lazily).
+ */
+function insertBatch(batch: Row[]): SQL {
+  const rows = JSON.stringify(batch, (key, value: unknown) => ((key === 'attempts' || key === 'decision') && typeof value !== 'string' ? JSON.stringify(value) : value));
+  return sql`insert into request_log (id, at, key_id, requested_model, served_model, rule, outcome, status, error_kind, stream, latency_ms, ttft_ms, prompt_tokens, completion_tokens, cost_usd, attempts, decision)
+    select id, at, "keyId", "requestedModel", "servedModel", rule, outcome, status, "errorKind", coalesce(stream, false), "latencyMs", "ttftMs", "promptTokens", "completionTokens", "costUsd", attempts, decision
+    from jsonb_to_recordset(${rows}::jsonb) as row(id text, at timestamptz, "keyId" text, "requestedModel" text, "servedModel" text, rule text, outcome text, status int, "errorKind" text, stream boolean, "latencyMs" float8, "ttftMs" float8, "promptTokens" int, "completionTokens" int, "costUsd" float8, attempts text, decision text)
+    on conflict (id) do nothing`;
 }
 
 export interface DecisionQuery {
@@ -116,7 +129,7 @@ export async function listDecisions(db: Database, query: DecisionQuery) {
     .where(conditions.length ? and(...conditions) : undefined)
     .orderBy(desc(requestLog.at))
     .limit(query.limit);
-  return rows.map((row) => ({ ...row, at: new Date(row.at).toISOString() }));
+  return rows.map((row) => ({ ...row, at: new Date(row.at).toISOString(), attempts: JSON.parse(row.attempts) as unknown }));
 }
 
 export async function getDecision(db: Database, id: string) {
@@ -124,5 +137,5 @@ export async function getDecision(db: Database, id: string) {
     .select({ ...listColumns, decision: requestLog.decision })
     .from(requestLog)
     .where(eq(requestLog.id, id));
-  return row ? { ...row, at: new Date(row.at).toISOString() } : undefined;
+  return row ? { ...row, at: new Date(row.at).toISOString(), attempts: JSON.parse(row.attempts) as unknown, decision: JSON.parse(row.decision) as unknown } : undefined;
 }

@@ -214,7 +214,8 @@ export class Registry {
     this.checkProspective(changes);
     const written = new Map<string, number>();
     const now = new Date().toISOString();
-    await this.db.transaction(async (transaction) => {
+    try {
+      await this.db.transaction(async (transaction) => {
       for (const change of changes) {
         if (change.op === 'delete') {
           const existing = this.current(change.kind, change.id);
@@ -236,7 +237,13 @@ export class Registry {
         await repository.insertRevision(transaction, { ...object, revision }, change.action, actor, now);
         written.set(`${object.kind}/${object.id}`, revision);
       }
-    });
+      });
+    } catch (error) {
+      // Someone else wrote first (another instance, whose notice has not arrived yet): read the
+      // registry again, so that "read it again and retry" finds the newer revision.
+      if (error instanceof GroveError && error.code === 'CONFLICT') await this.load();
+      throw error;
+    }
     await this.load();
     return written;
   }

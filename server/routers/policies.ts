@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { groveObjectSchema, historyEntrySchema } from '../../shared/api';
 import { objectId } from '../../shared/objects';
-import { DEFAULT_POLICY_SPEC } from '../gateway/default-policy';
-import { GroveError } from '../errors';
+import { DEFAULT_POLICY_SPEC } from '../../shared/policy';
+import { GroveError, invalid, pathOf } from '../errors';
+import { validatePolicyAgainstRegistry, type ModelReference } from '../../shared/policy';
 import { adminProcedure, router } from '../trpc';
 
 /** RoutingPolicy objects; the one named `default` is in force (for the next request, no restart). */
@@ -28,6 +29,11 @@ export const policiesRouter = router({
     .input(z.object({ id: objectId, revision: z.number().int().positive().optional(), spec: z.unknown(), metadata: z.object({ title: z.string().optional(), description: z.string().optional() }).optional() }))
     .output(groveObjectSchema)
     .mutation(({ ctx, input }) => {
+      // the registry stops at the schema's problems; checked here first, an invalid spec is refused
+      // with its unknown models listed beside them (the policy in force stays in force)
+      const { models, capabilities } = ctx.services.registry.snapshot;
+      const problems = validatePolicyAgainstRegistry(input.spec, models as unknown as ModelReference[], capabilities);
+      if (problems.length) throw invalid(problems.map((problem) => ({ path: `spec.${pathOf(problem.path)}`.replace('.[', '['), message: problem.message })), 'invalid RoutingPolicy');
       const object = { apiVersion: 'grove/v1', kind: 'RoutingPolicy', metadata: { id: input.id, ...input.metadata }, spec: input.spec };
       const exists = ctx.services.registry.list('RoutingPolicy').find((policy) => policy.metadata.id === input.id);
       if (!exists) return ctx.services.registry.create(ctx.principal.keyId, object);

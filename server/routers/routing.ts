@@ -20,12 +20,16 @@ export const routeRouter = router({
   explain: adminProcedure
     .meta({ openapi: { method: 'POST', path: '/v1/route/explain', tags: ['routing'], protect: true, summary: 'Explain the routing decision for a hypothetical request' } })
     .input(explainInput)
-    .output(z.object({ decision: z.unknown() }))
+    .output(z.object({ decision: z.unknown(), refusal: z.object({ status: z.number(), code: z.string().nullable(), message: z.string() }).nullable() }))
     .mutation(({ ctx, input }) => {
       try {
         const headers = Object.fromEntries(Object.entries(input.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
-        const { decision } = ctx.services.gateway.route(input as never, { keyId: ctx.principal.keyId, scopes: [input.scope] }, headers);
-        return { decision: JSON.parse(JSON.stringify(decision)) as unknown };
+        const { decision, refused } = ctx.services.gateway.explain(input as never, { keyId: ctx.principal.keyId, scopes: [input.scope] }, headers);
+        return {
+          decision: JSON.parse(JSON.stringify(decision)) as unknown,
+          // the request would not be served: the caller would hear this
+          refusal: refused ? { status: refused.status, code: refused.code, message: refused.message } : null,
+        };
       } catch (error) {
         throw toTRPCError(error);
       }

@@ -27,6 +27,7 @@ describe('readObjects', () => {
   test.each([
     ['a scalar document', 'kind: A\n---\n42\n', 'file.yaml: document 2: expected a GroveObject'],
     ['nothing at all', '', 'file.yaml: no objects found'],
+    ['an alias that cannot be resolved', 'kind: A\nmetadata: *nowhere\n', 'file.yaml'],
     ['a YAML syntax error', 'kind: A\n---\nkind: [B\n', /^file\.yaml:\d+: document 2: /],
   ])('rejects %s', (_name, text, message) => {
     expect(() => readObjects(text, 'file.yaml')).toThrow(InputError);

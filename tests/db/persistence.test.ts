@@ -11,6 +11,8 @@ import { freshPostgresDatabase, testDrivers } from '../support/database';
 import { modelObject } from '../routers/fixtures';
 
 const BOOT_KEY = 'grove_persistence_admin_key_0123';
+// Each test starts the database two or three times: PGlite on disk is slow to open on a busy machine.
+const RESTARTS_TIMEOUT = 120_000;
 
 /** A database that outlives one start: a PGlite folder, or a PostgreSQL database. */
 async function durableDatabase(driver: 'pglite' | 'postgres') {
@@ -37,7 +39,7 @@ describe.each(testDrivers)('persistence on %s', (driver) => {
   });
   afterAll(async () => database.drop());
 
-  it('generates one admin key on the first start with an empty database, and only then', async () => {
+  it('generates one admin key on the first start with an empty database, and only then', { timeout: RESTARTS_TIMEOUT }, async () => {
     const first = await database.start();
     const generated = first.report.generatedAdminKey!;
     expect(generated).toMatch(/^grove_/);
@@ -51,7 +53,7 @@ describe.each(testDrivers)('persistence on %s', (driver) => {
     await second.services.close();
   });
 
-  it('keeps models, revisions, keys and encrypted secrets across a restart', async () => {
+  it('keeps models, revisions, keys and encrypted secrets across a restart', { timeout: RESTARTS_TIMEOUT }, async () => {
     const first = await database.start({ GROVE_ADMIN_KEY: BOOT_KEY });
     expect(first.report.generatedAdminKey).toBeUndefined();
     const admin = callerFor(first.services, BOOT_KEY);
@@ -80,7 +82,7 @@ describe.each(testDrivers)('seed on %s', (driver) => {
   });
   afterAll(async () => database.drop());
 
-  it('seeds examples/models.yaml on the first start, and never again', async () => {
+  it('seeds examples/models.yaml on the first start, and never again', { timeout: RESTARTS_TIMEOUT }, async () => {
     const env = { GROVE_SEED: 'true', GROVE_ADMIN_KEY: BOOT_KEY, ANTHROPIC_API_KEY: 'sk-ant-seed' };
     const first = await database.start(env);
     expect(first.report.seeded).toBe(true);
@@ -103,7 +105,7 @@ describe.each(testDrivers)('seed on %s', (driver) => {
     await second.services.close();
   });
 
-  it('does not seed a database that has been used, even with no models in it', async () => {
+  it('does not seed a database that has been used, even with no models in it', { timeout: RESTARTS_TIMEOUT }, async () => {
     const used = await durableDatabase(driver);
     const first = await used.start({ GROVE_ADMIN_KEY: BOOT_KEY });
     await first.services.close();
@@ -127,7 +129,7 @@ describe.runIf(testDrivers.includes('postgres'))('several instances on one Postg
     await database.drop();
   });
 
-  it('carries a change made on one instance to the other, and then settles', async () => {
+  it('carries a change made on one instance to the other, and then settles', { timeout: RESTARTS_TIMEOUT }, async () => {
     const [one, other] = instances as [Services, Services];
     await callerFor(one, BOOT_KEY).models.create({ object: modelObject('shared') });
     await expect.poll(() => other.registry.snapshot.models.map((model) => model.metadata.id), { timeout: 5_000 }).toEqual(['shared']);
@@ -138,7 +140,7 @@ describe.runIf(testDrivers.includes('postgres'))('several instances on one Postg
     expect([one.registry.snapshot.version, other.registry.snapshot.version]).toEqual(versions);
   });
 
-  it('carries a new key to the other instance', async () => {
+  it('carries a new key to the other instance', { timeout: RESTARTS_TIMEOUT }, async () => {
     const [one, other] = instances as [Services, Services];
     const created = await callerFor(one, BOOT_KEY).keys.create({ name: 'spread', scopes: ['invoke'] });
     await callerFor(one, BOOT_KEY).models.create({ object: modelObject('nudge') });

@@ -38,8 +38,14 @@ export async function startGroveProcess({ adminKey, env = {}, timeoutMs = 60_000
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // a runner that dies (crash, Ctrl-C, CI timeout) must not leave the server behind
+  const killOnExit = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
 
   const stop = async () => {
+    process.off('exit', killOnExit);
     if (child.exitCode === null && child.signalCode === null && child.pid) {
       process.kill(child.pid, 'SIGTERM');
       const killer = setTimeout(() => child.pid && process.kill(child.pid, 'SIGKILL'), 10_000);

@@ -143,7 +143,7 @@ describe.each(testDrivers)('REST API on %s', (driver) => {
 });
 
 describe('readiness when the database is gone', () => {
-  it('answers /readyz 503 once the database is closed, while /healthz stays 200', async () => {
+  it('answers /readyz 503 once the database is closed, while /healthz stays 200', { timeout: 60_000 }, async () => {
     const grove = await startTestServices({ driver: 'pglite' });
     const app = await buildApp(grove.services);
     await grove.services.close();

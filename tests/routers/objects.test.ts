@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 import { objects as objectsTable, revisions } from '../../db/schema';
 import { testDrivers } from '../support/database';
 import { startTestServices, type TestServices } from '../support/services';
@@ -128,6 +130,22 @@ describe.each(testDrivers)('objects router on %s', (driver) => {
     await expectTrpcError(grove.admin.objects.applyAll({ objects: [] }), 'BAD_REQUEST');
   });
 
+  it('keeps a capability that a model still scores, and deletes one no model uses', async () => {
+    await expect(grove.services.registry.remove('test', 'Capability', 'coding')).rejects.toThrow(/still referred to by Model\/coder/);
+    expect((await grove.admin.capabilities.list()).items.map((item) => item.metadata.id)).toEqual(['coding']);
+    await grove.admin.objects.applyAll({ objects: [capabilityObject('unused')] });
+    await grove.services.registry.remove('test', 'Capability', 'unused');
+    expect((await grove.admin.capabilities.list()).items.map((item) => item.metadata.id)).toEqual(['coding']);
+  });
+
+  it('lets only one of two concurrent creates of the same id win; the other gets CONFLICT', async () => {
+    const outcomes = await Promise.allSettled([grove.admin.models.create({ object: modelObject('contested', { model: 'a' }) }), grove.admin.models.create({ object: modelObject('contested', { model: 'b' }) })]);
+    expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const rejected = outcomes.find((outcome) => outcome.status === 'rejected')!;
+    await expectTrpcError(Promise.reject(rejected.reason), 'CONFLICT');
+    expect((await grove.admin.models.history({ id: 'contested' })).items).toHaveLength(1);
+  });
+
   it('gets any object and its history by kind, NOT_FOUND for unknown', async () => {
     expect(await grove.admin.objects.get({ kind: 'Capability', id: 'coding' })).toMatchObject({ spec: { defaultScore: 40 } });
     expect((await grove.admin.objects.history({ kind: 'Capability', id: 'coding' })).items).toHaveLength(1);
@@ -146,5 +164,22 @@ describe.each(testDrivers)('objects router on %s', (driver) => {
     const info = await grove.admin.system.info();
     expect(info).toMatchObject({ driver, models: grove.services.registry.snapshot.models.length, registryVersion: grove.services.registry.snapshot.version });
     expect(info.version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('applies examples/models.yaml, then reports it and its own export unchanged', async () => {
+    const fresh = await startTestServices({ driver });
+    try {
+      const file = parseAllDocuments(readFileSync(new URL('../../examples/models.yaml', import.meta.url), 'utf8')).map((document) => document.toJS() as unknown);
+      const first = await fresh.admin.objects.applyAll({ objects: file });
+      expect(new Set(first.results.map((result) => result.action))).toEqual(new Set(['created']));
+      const again = await fresh.admin.objects.applyAll({ objects: file });
+      expect(new Set(again.results.map((result) => result.action))).toEqual(new Set(['unchanged']));
+      const exported = (await fresh.admin.objects.export()).objects;
+      expect(exported).toHaveLength(file.length);
+      const roundTrip = await fresh.admin.objects.applyAll({ objects: JSON.parse(JSON.stringify(exported)) as unknown[] });
+      expect(new Set(roundTrip.results.map((result) => result.action))).toEqual(new Set(['unchanged']));
+    } finally {
+      await fresh.close();
+    }
   });
 });

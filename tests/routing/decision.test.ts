@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../server/routing/decide';
 import { compileRegistry } from '../../server/routing/compile-registry';
+import { DEFAULT_POLICY_SPEC } from '../../shared/policy';
 import { capability, model, policy, registry, request } from './builders';
 
 const snapshot = registry(
@@ -107,6 +108,13 @@ describe('candidates and score breakdown', () => {
     const decision = decide(request(), snapshot, {}, policy({ weights: { reasoning: 1 } }));
     expect(Object.isFrozen(decision.route)).toBe(true);
     expect(Object.isFrozen(decision.route.weights)).toBe(true);
+  });
+
+  it('the default policy ranks by the five core capabilities, chain of 3', () => {
+    const decision = decide(request(), snapshot, {}, DEFAULT_POLICY_SPEC);
+    expect(decision.route).toEqual({ strategy: 'capability', weights: { reasoning: 1, creativity: 1, precision: 1, speed: 1, context: 1 }, minimums: {}, maxPricePer1M: null, maxLatencyMs: null, chainLength: 3 });
+    // fits: middle 58, sprinter 57, thinker 53
+    expect(decision.chain).toEqual(['middle', 'sprinter', 'thinker']);
   });
 
   it('accepts a compiled registry as well as a snapshot', () => {

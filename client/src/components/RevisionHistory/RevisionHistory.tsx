@@ -7,6 +7,9 @@ import { formatDateTime } from '../../models/format';
 export function RevisionHistory({ modelId }: { modelId: string }) {
   const trpc = useTRPC();
   const history = useQuery(trpc.models.history.queryOptions({ id: modelId }));
+  // revisions name the acting key by id; the key list turns that into the name an operator gave it
+  const keys = useQuery(trpc.keys.list.queryOptions());
+  const keyNames = new Map((keys.data?.items ?? []).map((key) => [key.id, key.name]));
 
   if (history.isPending) return <Skeleton height={120} aria-label="Loading history" />;
   if (history.isError)
@@ -34,7 +37,10 @@ export function RevisionHistory({ modelId }: { modelId: string }) {
             <Table.Td style={{ fontVariantNumeric: 'tabular-nums' }}>{revision.revision}</Table.Td>
             <Table.Td>{formatDateTime(revision.createdAt)}</Table.Td>
             <Table.Td>
-              <Text size="sm" ff="monospace">{revision.actor}</Text>
+              {keyNames.has(revision.actor) && <Text size="sm">{keyNames.get(revision.actor)}</Text>}
+              <Text size={keyNames.has(revision.actor) ? 'xs' : 'sm'} ff="monospace" c={keyNames.has(revision.actor) ? 'dimmed' : undefined}>
+                {revision.actor}
+              </Text>
             </Table.Td>
             <Table.Td>{revision.action}</Table.Td>
           </Table.Tr>
