@@ -2,7 +2,8 @@ import { Agent, request as httpRequest } from 'node:http';
 
 export interface LoadOptions {
   url: string;
-  body: string;
+  /** POST (default) with this body, or GET when undefined */
+  body?: string;
   headers?: Record<string, string>;
   connections: number;
   durationMs: number;
@@ -39,7 +40,8 @@ export interface Percentiles {
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const target = new URL(options.url);
   const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
-  const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(options.body)), ...options.headers };
+  const method = options.body === undefined ? 'GET' : 'POST';
+  const headers = method === 'POST' ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(options.body!)), ...options.headers } : { ...options.headers };
   const latencies: number[] = [];
   const firstBytes: number[] = [];
   const statuses: Record<string, number> = {};
@@ -54,7 +56,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     new Promise<void>((resolve) => {
       const begin = performance.now();
       let firstByte = 0;
-      const outgoing = httpRequest({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent, headers }, (response) => {
+      const outgoing = httpRequest({ host: target.hostname, port: target.port, path: target.pathname, method, agent, headers }, (response) => {
         response.on('data', () => {
           if (!firstByte) firstByte = performance.now();
         });

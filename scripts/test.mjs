@@ -8,6 +8,7 @@ const steps = [
   ['type check', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']],
   ['lint', 'npx', ['eslint', '.']],
   ['unit, integration and component tests', 'npx', ['vitest', 'run', '--coverage']],
+  ['console build', 'npx', ['vite', 'build', '--logLevel', 'warn']],
   ['end-to-end tests', 'node', ['scripts/e2e.mjs']],
 ];
 

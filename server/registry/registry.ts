@@ -216,27 +216,27 @@ export class Registry {
     const now = new Date().toISOString();
     try {
       await this.db.transaction(async (transaction) => {
-      for (const change of changes) {
-        if (change.op === 'delete') {
-          const existing = this.current(change.kind, change.id);
-          if (!(await repository.deleteObject(transaction, change.kind, change.id, change.baseRevision))) throw stale(change.kind, change.id, change.baseRevision);
-          const revision = (await repository.lastRevisionNumber(transaction, change.kind, change.id)) + 1;
-          await repository.insertRevision(transaction, { ...existing, revision }, 'delete', actor, now);
-          continue;
+        for (const change of changes) {
+          if (change.op === 'delete') {
+            const existing = this.current(change.kind, change.id);
+            if (!(await repository.deleteObject(transaction, change.kind, change.id, change.baseRevision))) throw stale(change.kind, change.id, change.baseRevision);
+            const revision = (await repository.lastRevisionNumber(transaction, change.kind, change.id)) + 1;
+            await repository.insertRevision(transaction, { ...existing, revision }, 'delete', actor, now);
+            continue;
+          }
+          const { object } = change;
+          let revision: number;
+          if (change.op === 'create') {
+            revision = (await repository.lastRevisionNumber(transaction, object.kind, object.id)) + 1;
+            const row = await repository.insertObject(transaction, { ...object, revision }, now);
+            if (!row) throw new GroveError('CONFLICT', `${object.kind} "${object.id}" already exists`);
+          } else {
+            revision = change.baseRevision + 1;
+            if (!(await repository.updateObject(transaction, { ...object, revision }, change.baseRevision, now))) throw stale(object.kind, object.id, change.baseRevision);
+          }
+          await repository.insertRevision(transaction, { ...object, revision }, change.action, actor, now);
+          written.set(`${object.kind}/${object.id}`, revision);
         }
-        const { object } = change;
-        let revision: number;
-        if (change.op === 'create') {
-          revision = (await repository.lastRevisionNumber(transaction, object.kind, object.id)) + 1;
-          const row = await repository.insertObject(transaction, { ...object, revision }, now);
-          if (!row) throw new GroveError('CONFLICT', `${object.kind} "${object.id}" already exists`);
-        } else {
-          revision = change.baseRevision + 1;
-          if (!(await repository.updateObject(transaction, { ...object, revision }, change.baseRevision, now))) throw stale(object.kind, object.id, change.baseRevision);
-        }
-        await repository.insertRevision(transaction, { ...object, revision }, change.action, actor, now);
-        written.set(`${object.kind}/${object.id}`, revision);
-      }
       });
     } catch (error) {
       // Someone else wrote first (another instance, whose notice has not arrived yet): read the

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { groveObjectSchema, historyEntrySchema } from '../../shared/api';
 import { objectId } from '../../shared/objects';
-import { DEFAULT_POLICY_SPEC } from '../../shared/policy';
+import { DEFAULT_POLICY_SPEC, validatePolicyAgainstRegistry, type ModelReference } from '../../shared/policy';
 import { GroveError, invalid, pathOf } from '../errors';
-import { validatePolicyAgainstRegistry, type ModelReference } from '../../shared/policy';
 import { adminProcedure, router } from '../trpc';
 
 /** RoutingPolicy objects; the one named `default` is in force (for the next request, no restart). */

@@ -86,6 +86,9 @@ describe.each(testDrivers)('seed on %s', (driver) => {
     const env = { GROVE_SEED: 'true', GROVE_ADMIN_KEY: BOOT_KEY, ANTHROPIC_API_KEY: 'sk-ant-seed' };
     const first = await database.start(env);
     expect(first.report.seeded).toBe(true);
+    // GROVE_ADMIN_KEY given: no key is generated, even on an empty database
+    expect(first.report.generatedAdminKey).toBeUndefined();
+    expect((await callerFor(first.services, BOOT_KEY).keys.list()).items).toHaveLength(1);
     const admin = callerFor(first.services, BOOT_KEY);
     const { items } = await admin.models.list();
     const upstream = Object.fromEntries(items.map((model) => [model.metadata.id, `${model.spec.provider as string}:${model.spec.model as string}`]));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeUpstream } from '../fakes';
-import { gatewayModel, hello, postJson, startGateway, type GatewayHarness } from '../support/gateway';
+import { gatewayModel, hello, postJson, startGateway, type GatewayHarness, type LooseJson } from '../support/gateway';
 
 /**
  * A client's mistakes on /v1: each an OpenAI error object with the right status, never a 500, and
@@ -31,7 +31,7 @@ describe('bad input on /v1', () => {
     await fake?.close();
   });
 
-  const expectOpenAIError = (response: { status: number; json: Record<string, any> }, status: number, code?: string | null, param?: string | null) => {
+  const expectOpenAIError = (response: { status: number; json: LooseJson }, status: number, code?: string | null, param?: string | null) => {
     expect(response.status, JSON.stringify(response.json)).toBe(status);
     expect(Object.keys(response.json)).toEqual(['error']);
     const { error } = response.json;
@@ -74,7 +74,7 @@ describe('bad input on /v1', () => {
   it('answers a body that is not JSON with 400 or 415', async () => {
     const send = async (contentType: string) => {
       const response = await fetch(completions, { method: 'POST', headers: { authorization: `Bearer ${gateway.invokeKey}`, 'content-type': contentType }, body: 'hello' });
-      return { status: response.status, json: (await response.json()) as Record<string, any> };
+      return { status: response.status, json: (await response.json()) as LooseJson };
     };
     expectOpenAIError(await send('application/xml'), 415, 'unsupported_media_type');
     expectOpenAIError(await send('text/plain'), 400, 'invalid_request');

@@ -1,6 +1,6 @@
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGroveClient, type GatewayStreamEvent } from '../../server/client';
+import { createGroveClient, type AppRouter, type GatewayStreamEvent } from '../../server/client';
 import { startFakeAnthropic, type FakeUpstream } from '../fakes';
 import { gatewayModel, hello, startGateway, type GatewayHarness } from '../support/gateway';
 
@@ -82,16 +82,16 @@ describe('tRPC gateway through createGroveClient', () => {
   it('rejects unknown models and bad keys with typed errors', async () => {
     const unknown = await grove.gateway.complete.mutate({ model: 'nope', messages: hello }).catch((error: unknown) => error);
     expect(unknown).toBeInstanceOf(TRPCClientError);
-    expect((unknown as TRPCClientError<never>).data?.code).toBe('NOT_FOUND');
+    expect((unknown as TRPCClientError<AppRouter>).data?.code).toBe('NOT_FOUND');
     const invalid = await grove.gateway.complete.mutate({ model: 'rpc-claude', messages: [] }).catch((error: unknown) => error);
-    expect((invalid as TRPCClientError<never>).data?.code).toBe('BAD_REQUEST');
+    expect((invalid as TRPCClientError<AppRouter>).data?.code).toBe('BAD_REQUEST');
     const stranger = createGroveClient({ url: gateway.url, apiKey: 'grove_wrong' });
     const refused = await stranger.gateway.complete.mutate({ model: 'rpc-claude', messages: hello }).catch((error: unknown) => error);
-    expect((refused as TRPCClientError<never>).data?.code).toBe('UNAUTHORIZED');
+    expect((refused as TRPCClientError<AppRouter>).data?.code).toBe('UNAUTHORIZED');
     const streamError = await new Promise<unknown>((resolve) => {
       stranger.gateway.stream.subscribe({ model: 'rpc-claude', messages: hello }, { onError: resolve, onComplete: () => resolve(undefined) });
     });
-    expect((streamError as TRPCClientError<never>).data?.code).toBe('UNAUTHORIZED');
+    expect((streamError as TRPCClientError<AppRouter>).data?.code).toBe('UNAUTHORIZED');
     stranger.close();
   });
 });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { objects as objectsTable, revisions } from '../../db/schema';
@@ -144,6 +145,20 @@ describe.each(testDrivers)('objects router on %s', (driver) => {
     const rejected = outcomes.find((outcome) => outcome.status === 'rejected')!;
     await expectTrpcError(Promise.reject(rejected.reason), 'CONFLICT');
     expect((await grove.admin.models.history({ id: 'contested' })).items).toHaveLength(1);
+  });
+
+  it('rolls back the whole apply when a write conflicts halfway, then knows the newer revision', async () => {
+    // another instance updates "helper" behind this one's back (its notice not yet arrived)
+    await grove.services.database.db.execute(sql`update objects set revision = 99 where kind = 'Model' and id = 'helper'`);
+    const before = await counts();
+    await expectTrpcError(grove.admin.objects.applyAll({ objects: [modelObject('halfway'), modelObject('helper', { model: 'lost update' })] }), 'CONFLICT', /Model "helper" has changed since revision 2/);
+    expect(await counts()).toEqual(before);
+    const helper = await grove.admin.models.get({ id: 'helper' });
+    expect(helper.status.revision).toBe(99);
+    expect(helper.spec.model).toBe('changed');
+    await expectTrpcError(grove.admin.models.get({ id: 'halfway' }), 'NOT_FOUND');
+    // after reading it again, a retry succeeds
+    expect((await grove.admin.models.update({ id: 'helper', revision: 99, object: modelObject('helper', { model: 'changed' }) })).status.revision).toBe(100);
   });
 
   it('gets any object and its history by kind, NOT_FOUND for unknown', async () => {

@@ -92,6 +92,10 @@ export async function refusedUrl(path = ''): Promise<string> {
   return `http://127.0.0.1:${port}${path}`;
 }
 
+/** A parsed response body of any shape, read by tests field by field. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bodies of many shapes, asserted field by field
+export type LooseJson = Record<string, any>;
+
 /** fetch with a bearer key and a JSON body; returns status, headers and the parsed body. */
 export async function postJson(url: string, key: string | undefined, body: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(url, {
@@ -106,7 +110,7 @@ export async function postJson(url: string, key: string | undefined, body: unkno
   } catch {
     json = undefined;
   }
-  return { status: response.status, headers: response.headers, text, json: json as Record<string, any> };
+  return { status: response.status, headers: response.headers, text, json: json as LooseJson };
 }
 
 export const hello = [{ role: 'user' as const, content: 'Hello' }];
