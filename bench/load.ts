@@ -14,7 +14,9 @@ export interface LoadOptions {
 }
 
 export interface LoadResult {
+  /** answers measured (after the warm-up) */
   requests: number;
+  warmupRequests: number;
   errors: number;
   statuses: Record<string, number>;
   rps: number;
@@ -48,6 +50,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const servedBy: Record<string, number> = {};
   let errors = 0;
   let sent = 0;
+  let warmupRequests = 0;
   const started = performance.now();
   const measureFrom = started + (options.warmupMs ?? 0);
   const stopAt = measureFrom + options.durationMs;
@@ -62,7 +65,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         });
         response.on('end', () => {
           const end = performance.now();
-          if (begin >= measureFrom) {
+          if (begin < measureFrom) warmupRequests += 1;
+          else {
             latencies.push(end - begin);
             firstBytes.push((firstByte || end) - begin);
             const status = String(response.statusCode);
@@ -90,7 +94,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   await Promise.all(Array.from({ length: options.connections }, worker));
   const measuredMs = Math.max(1, Math.min(performance.now(), stopAt) - Math.max(started, measureFrom));
   agent.destroy();
-  return { requests: latencies.length, errors, statuses, rps: (latencies.length / measuredMs) * 1000, latencyMs: percentiles(latencies), firstByteMs: percentiles(firstBytes), servedBy };
+  return { requests: latencies.length, warmupRequests, errors, statuses, rps: (latencies.length / measuredMs) * 1000, latencyMs: percentiles(latencies), firstByteMs: percentiles(firstBytes), servedBy };
 }
 
 export function percentiles(samples: number[]): Percentiles {

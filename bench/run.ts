@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { benchDecide } from './decide';
 import { runLoad, type LoadResult } from './load';
 import { processStats, startChild, type Child } from './processes';
@@ -12,36 +16,52 @@ const DURATION_MS = quick ? 2_000 : 5_000;
 const WARMUP_MS = quick ? 500 : 1_500;
 const ADMIN_KEY = 'grove_bench_admin_key_0123456789';
 const children: Child[] = [];
+const cleanups: Array<() => void> = [];
 
 const messages = [{ role: 'user', content: 'Say hello in one short sentence.' }];
 const body = (model: string, stream: boolean) => JSON.stringify({ model, messages, ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}) });
 
+/**
+ * Grove's database: a fresh PostgreSQL database when a server answers on 127.0.0.1:5432 (what a
+ * deployment serving thousands of requests a second runs on), else embedded PGlite in a temp folder;
+ * `--pglite` forces the embedded one. Every request's decision is logged in both cases.
+ */
+function benchDatabase(): { env: Record<string, string>; label: string; drop(): void } {
+  const dataDir = mkdtempSync(join(tmpdir(), 'grove-bench-'));
+  const cleanup = () => rmSync(dataDir, { recursive: true, force: true });
+  const name = `grove_bench_${process.pid}`;
+  const psql = (command: string) => spawnSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-qc', command], { stdio: 'ignore' }).status === 0;
+  if (!process.argv.includes('--pglite') && psql(`create database ${name}`)) {
+    return { env: { GROVE_DATA_DIR: dataDir, DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${name}` }, label: 'PostgreSQL 127.0.0.1:5432', drop: () => (psql(`drop database if exists ${name} with (force)`), cleanup()) };
+  }
+  return { env: { GROVE_DATA_DIR: dataDir }, label: 'embedded PGlite', drop: cleanup };
+}
+
 async function main() {
+  const database = benchDatabase();
+  cleanups.push(database.drop);
   const fake = await track(startChild('bench/fake-upstream.ts', { PORT: '0' }, /listening (\d+)/));
   const upstream = `http://127.0.0.1:${fake.port}`;
   const floor = await track(startChild('bench/floor-proxy.ts', { PORT: '0', UPSTREAM_URL: `${upstream}/v1` }, /listening (\d+)/));
   const grove = await track(
-    startChild('server/main.ts', { PORT: '0', HOST: '127.0.0.1', GROVE_DATA_DIR: 'memory://', GROVE_SECRET_KEY: 'bench-secret-key-0123456789', GROVE_ADMIN_KEY: ADMIN_KEY, GROVE_SEED: 'false', GROVE_LOG_LEVEL: 'warn', GROVE_RATE_LIMIT_PER_MINUTE: '1000000000' }, /listening on http:\/\/127\.0\.0\.1:(\d+)/),
+    startChild('server/main.ts', { PORT: '0', HOST: '127.0.0.1', ...database.env, GROVE_SECRET_KEY: 'bench-secret-key-0123456789', GROVE_ADMIN_KEY: ADMIN_KEY, GROVE_SEED: 'false', GROVE_LOG_LEVEL: 'warn', GROVE_RATE_LIMIT_PER_MINUTE: '1000000000' }, /listening on http:\/\/127\.0\.0\.1:(\d+)/),
   );
   const groveUrl = `http://127.0.0.1:${grove.port}`;
   await registerModels(groveUrl, upstream);
 
-  console.log(`Grove benchmark — ${new Date().toISOString()}, node ${process.version}, ${DURATION_MS / 1000}s per scenario after ${WARMUP_MS / 1000}s warm-up`);
+  console.log(`Grove benchmark — ${new Date().toISOString()}, node ${process.version}, Grove on ${database.label}, ${DURATION_MS / 1000}s per scenario after ${WARMUP_MS / 1000}s warm-up`);
   console.log('\n## Gateway overhead: the same fake upstream, direct vs floor proxy vs Grove');
   const auth = { authorization: `Bearer ${ADMIN_KEY}` };
   const rows: string[] = [];
   for (const stream of [false, true]) {
     for (const connections of [10, 50]) {
       const direct = await runLoad({ url: `${upstream}/v1/chat/completions`, body: body('bench-model', stream), connections, durationMs: DURATION_MS, warmupMs: WARMUP_MS });
-      const floorResult = await runLoad({ url: `http://127.0.0.1:${floor.port}/`, body: body('bench-model', stream), connections, durationMs: DURATION_MS, warmupMs: WARMUP_MS });
-      const before = processStats(grove.pid);
-      const groveResult = await runLoad({ url: `${groveUrl}/v1/chat/completions`, headers: auth, body: body('bench', stream), connections, durationMs: DURATION_MS + WARMUP_MS, warmupMs: WARMUP_MS });
-      const after = processStats(grove.pid);
-      const cpu = ((after.cpuSeconds - before.cpuSeconds) / ((DURATION_MS + WARMUP_MS) / 1000)) * 100;
-      rows.push(...overheadRows(stream ? 'stream' : 'json', connections, direct, floorResult, groveResult, cpu, after.rssMb));
+      const floorResult = await measured(floor, () => runLoad({ url: `http://127.0.0.1:${floor.port}/`, body: body('bench-model', stream), connections, durationMs: DURATION_MS, warmupMs: WARMUP_MS }));
+      const groveResult = await measured(grove, () => runLoad({ url: `${groveUrl}/v1/chat/completions`, headers: auth, body: body('bench', stream), connections, durationMs: DURATION_MS, warmupMs: WARMUP_MS }));
+      rows.push(...overheadRows(stream ? 'stream' : 'json', connections, direct, floorResult, groveResult));
     }
   }
-  console.log(['| mode | conns | target | p50 ms | p99 ms | added p50 | added p99 | first byte p50 | added TTFT p50 | req/s | vs floor req/s | errors | grove CPU % | grove RSS MB |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|', ...rows].join('\n'));
+  console.log(['| mode | conns | target | p50 ms | p99 ms | added p50 | added p99 | first byte p50 | added TTFT p50 | req/s | vs floor req/s | errors | CPU µs/req | RSS MB |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|', ...rows].join('\n'));
   const stats = processStats(grove.pid);
   console.log(`\nGrove RSS now ${stats.rssMb.toFixed(0)} MB, peak ${stats.peakRssMb.toFixed(0)} MB`);
 
@@ -67,11 +87,22 @@ async function main() {
   console.log(`\nAvailability with 30% of the primary's calls failing: ${flaky.requests - flaky.errors}/${flaky.requests} answered; the primary served ${primaryShare.toFixed(1)}% (the rest failed over).`);
 }
 
-function overheadRows(mode: string, connections: number, direct: LoadResult, floor: LoadResult, grove: LoadResult, cpu: number, rss: number): string[] {
+/** Runs a load and records the target process's CPU time per request and its RSS after it. */
+async function measured(child: Child, load: () => Promise<LoadResult>): Promise<LoadResult & { cpuUsPerRequest: number; rssMb: number }> {
+  const before = processStats(child.pid);
+  const result = await load();
+  const after = processStats(child.pid);
+  // the CPU time includes the warm-up, so divide by every request sent, warm-up included
+  const sent = result.requests + result.warmupRequests;
+  return { ...result, cpuUsPerRequest: ((after.cpuSeconds - before.cpuSeconds) * 1e6) / Math.max(1, sent), rssMb: after.rssMb };
+}
+
+function overheadRows(mode: string, connections: number, direct: LoadResult, floor: Awaited<ReturnType<typeof measured>>, grove: Awaited<ReturnType<typeof measured>>): string[] {
   const f = (value: number) => value.toFixed(3);
   const row = (name: string, result: LoadResult, extra: string) =>
     `| ${mode} | ${connections} | ${name} | ${f(result.latencyMs.p50)} | ${f(result.latencyMs.p99)} | ${name === 'direct' ? '—' : f(result.latencyMs.p50 - direct.latencyMs.p50)} | ${name === 'direct' ? '—' : f(result.latencyMs.p99 - direct.latencyMs.p99)} | ${f(result.firstByteMs.p50)} | ${name === 'direct' ? '—' : f(result.firstByteMs.p50 - direct.firstByteMs.p50)} | ${result.rps.toFixed(0)} | ${name === 'direct' ? '—' : (result.rps / floor.rps).toFixed(2)} | ${result.errors} | ${extra}`;
-  return [row('direct', direct, '— | —'), row('floor', floor, '— | —'), row('grove', grove, `${cpu.toFixed(0)} | ${rss.toFixed(0)}`)];
+  const usage = (result: Awaited<ReturnType<typeof measured>>) => `${result.cpuUsPerRequest.toFixed(0)} | ${result.rssMb.toFixed(0)} |`;
+  return [row('direct', direct, '— | — |'), row('floor', floor, usage(floor)), row('grove', grove, usage(grove))];
 }
 
 function failoverRow(label: string, result: LoadResult, healthy: LoadResult): string {
@@ -106,6 +137,7 @@ async function track(started: Promise<Child>): Promise<Child> {
 
 async function stopAll() {
   await Promise.all(children.map((child) => child.stop()));
+  for (const cleanup of cleanups) cleanup();
 }
 
 process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));

@@ -89,6 +89,33 @@ describe('bad input on /v1', () => {
     expect(fake.requests.length).toBe(before);
   });
 
+  it('answers 503 no_eligible_model when no model meets the requirements, JSON and stream', async () => {
+    for (const stream of [false, true]) {
+      const response = await postJson(completions, gateway.invokeKey, { model: 'auto', messages: hello, stream, grove: { minimums: { reasoning: 100 } } });
+      expectOpenAIError(response, 503, 'no_eligible_model');
+      expect(response.json.error.message).toMatch(/bad-live: /);
+    }
+  });
+
+  it('closes the upstream connection when the client disconnects while waiting for a JSON answer', async () => {
+    fake.setBehavior({ hang: true });
+    const aborted = fake.abortedRequests;
+    const sent = fake.requests.length;
+    const controller = new AbortController();
+    const request = fetch(completions, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${gateway.invokeKey}` },
+      body: JSON.stringify({ model: 'bad-live', messages: hello }),
+      signal: controller.signal,
+    }).catch((error: unknown) => error);
+    for (let waited = 0; fake.requests.length === sent && waited < 3000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    controller.abort();
+    expect(await request).toBeInstanceOf(Error);
+    await fake.waitForAbort(aborted + 1, 3000);
+    fake.setBehavior({});
+    expect(gateway.services.gateway.health.snapshot(Date.now())['bad-live']?.circuit ?? 'closed').toBe('closed');
+  });
+
   it('answers an unknown /v1 URL with an OpenAI-style 404', async () => {
     const response = await postJson(`${gateway.url}/v1/embeddings`, gateway.invokeKey, { input: 'x' });
     expectOpenAIError(response, 404, 'unknown_url');

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../server/auth/keys';
 import type { CircuitChanged } from '../../server/events';
 import { Gateway } from '../../server/gateway/gateway';
+import { GatewayError } from '../../server/gateway/gateway-error';
 import { startFakeAnthropic, startFakeOpenAI, type FakeUpstream } from '../fakes';
 import { gatewayModel, hello } from '../support/gateway';
 import { startTestServices, type TestServices } from '../support/services';
@@ -103,5 +104,23 @@ describe('circuit breaking', () => {
     }
     expect(circuit()).toBe('open');
     expect(changes.at(-1)?.reason).toMatch(/error rate/);
+  });
+
+  it('starts no attempt once the overall deadline has passed', async () => {
+    await grove.services.registry.apply('test', [gatewayModel('dl-backup', 'anthropic', backup.url), gatewayModel('dl-primary', 'openai-compatible', primary.url, { fallbacks: ['dl-backup'] })]);
+    const hurried = new Gateway(grove.services.registry, grove.services.events, { deadlineMs: 1_000, defaultRateLimitPerMinute: 1_000, now: () => clock });
+    // the primary's failure takes (on the test's clock) longer than the whole deadline
+    primary.setBehavior(() => {
+      clock += 2_000;
+      return { status: 503 };
+    });
+    const backupCalls = backup.requests.length;
+    const failure = await hurried.complete({ body: { model: 'dl-primary', messages: hello }, principal, headers: {}, signal: new AbortController().signal }).catch((error: unknown) => error);
+    primary.setBehavior({});
+    expect(failure).toBeInstanceOf(GatewayError);
+    expect((failure as GatewayError).upstream?.kind).toBe('timeout');
+    expect((failure as GatewayError).message).toMatch(/deadline/);
+    expect((failure as GatewayError).headers['x-grove-attempts']).toBe('1');
+    expect(backup.requests.length).toBe(backupCalls);
   });
 });

@@ -206,7 +206,9 @@ describe.each(testDrivers)('failover on %s', (driver) => {
       // the minimum excludes every other model of this Grove, so the chain is this model alone
       const answer = await ask(transport, onlyId, false, { minimums: { reasoning: 90 } });
       expect(answer.status).toBe(503);
-      expect(fake.requests).toHaveLength(1);
+      const streamed = await ask(transport, onlyId, true, { minimums: { reasoning: 90 } });
+      expect(streamed.status).toBe(503);
+      expect(fake.requests).toHaveLength(2);
     });
   });
 });

@@ -73,6 +73,20 @@ describe('the openai SDK against Grove', () => {
     expect(one).toMatchObject({ id: modelId('anthropic'), object: 'model', owned_by: 'anthropic' });
   });
 
+  it('ends a raw stream with the cost as an SSE comment, then [DONE]', async () => {
+    const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${gateway.invokeKey}` },
+      body: JSON.stringify({ model: modelId('openai-compatible'), messages: hello, stream: true, stream_options: { include_usage: true } }),
+    });
+    const text = await response.text();
+    const usageEvent = text.split('\n\n').find((event) => event.includes('"usage":{'))!;
+    const usage = (JSON.parse(usageEvent.slice('data: '.length)) as { usage: { prompt_tokens: number; completion_tokens: number } }).usage;
+    const cost = /^: grove cost_usd=([0-9.e-]+)$/m.exec(text)?.[1];
+    expect(Number(cost)).toBeCloseTo((usage.prompt_tokens * 2 + usage.completion_tokens * 8) / 1_000_000, 12);
+    expect(text.endsWith('data: [DONE]\n\n')).toBe(true);
+  });
+
   describe.each(cases)('$provider', (row) => {
     const model = modelId(row.provider);
 

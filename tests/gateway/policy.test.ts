@@ -56,6 +56,8 @@ describe.each(testDrivers)('routing policy on %s', (driver) => {
     expect((await served({ 'x-grove-task-type': 'code-review' })).model).toBe('pol-other');
     const { inForce } = await gateway.grove.admin.policies.list();
     expect(inForce).toBe('default');
+    const { items } = await gateway.grove.admin.policies.history({ id: 'default' });
+    expect(items.map((item) => item.revision).sort()).toEqual([1, 2]);
     await expectTrpcError(gateway.grove.admin.policies.put({ id: 'default', spec: reviewPolicy('pol-best').spec }), 'CONFLICT');
   });
 

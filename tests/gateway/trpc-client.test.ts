@@ -69,6 +69,27 @@ describe('tRPC gateway through createGroveClient', () => {
     expect((done as { costUsd: number }).costUsd).toBeCloseTo((25 * 2 + 15 * 8) / 1_000_000, 12);
   });
 
+  it('closes the upstream connection when the subscriber unsubscribes mid-stream', async () => {
+    fake.setBehavior({ chunkDelayMs: 300 });
+    const aborted = fake.abortedRequests;
+    await new Promise<void>((resolve, reject) => {
+      const subscription = grove.gateway.stream.subscribe(
+        { model: 'rpc-claude', messages: hello },
+        {
+          onData: (event) => {
+            if (event.type === 'text') {
+              subscription.unsubscribe();
+              resolve();
+            }
+          },
+          onError: reject,
+        },
+      );
+    });
+    await fake.waitForAbort(aborted + 1, 3_000);
+    fake.setBehavior({});
+  });
+
   it('reports a mid-stream failure as an error event', async () => {
     fake.setBehavior({ midStreamError: true });
     const events: GatewayStreamEvent[] = [];
@@ -85,6 +106,10 @@ describe('tRPC gateway through createGroveClient', () => {
     expect((unknown as TRPCClientError<AppRouter>).data?.code).toBe('NOT_FOUND');
     const invalid = await grove.gateway.complete.mutate({ model: 'rpc-claude', messages: [] }).catch((error: unknown) => error);
     expect((invalid as TRPCClientError<AppRouter>).data?.code).toBe('BAD_REQUEST');
+    const unknownStream = await new Promise<unknown>((resolve) => {
+      grove.gateway.stream.subscribe({ model: 'nope', messages: hello }, { onError: resolve, onComplete: () => resolve(undefined) });
+    });
+    expect((unknownStream as TRPCClientError<AppRouter>).data?.code).toBe('NOT_FOUND');
     const stranger = createGroveClient({ url: gateway.url, apiKey: 'grove_wrong' });
     const refused = await stranger.gateway.complete.mutate({ model: 'rpc-claude', messages: hello }).catch((error: unknown) => error);
     expect((refused as TRPCClientError<AppRouter>).data?.code).toBe('UNAUTHORIZED');
