@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { openDatabase, type DatabaseHandle } from '../db/client';
 import { KeyStore } from './auth/keys';
@@ -40,8 +41,10 @@ export async function createServices(config: Config, logger: Logger): Promise<{ 
   // GROVE_DATA_DIR=memory:// keeps the embedded database in memory (tests, throwaway demos).
   const inMemory = config.dataDir === 'memory://';
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl || inMemory ? undefined : config.dataDir });
-  const box = createSecretBox(loadSecretKey(config.secretKey, config.dataDir));
+  // in memory, nothing outlives the process: neither may the key its secrets are encrypted with
+  const box = createSecretBox(inMemory && !config.secretKey ? randomBytes(32) : loadSecretKey(config.secretKey, config.dataDir));
   const registry = new Registry(database.db, box, config.env);
+  const notifyPeers = () => void database.notify?.(REGISTRY_CHANNEL, String(process.pid)).catch(() => {});
   const keys = new KeyStore(database.db);
   await registry.load();
   await keys.load();
@@ -61,8 +64,8 @@ export async function createServices(config: Config, logger: Logger): Promise<{ 
       registry.load().catch((error: unknown) => logger.error({ err: error }, 'registry reload failed'));
       keys.load().catch((error: unknown) => logger.error({ err: error }, 'key reload failed'));
     });
-    const notify = database.notify.bind(database);
-    registry.onChange(() => void notify(REGISTRY_CHANNEL, String(process.pid)).catch(() => {}));
+    registry.onChange(notifyPeers);
+    keys.onChange(notifyPeers);
   }
 
   const events = new EventBus();
