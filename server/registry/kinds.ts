@@ -11,6 +11,11 @@ export interface KindHandler {
   check(object: StoredObject, registry: ProspectiveRegistry): Problem[];
   /** objects of other kinds that refer to this one, which therefore cannot be deleted */
   referencedBy(id: string, registry: ProspectiveRegistry): string[];
+  /**
+   * The cross-object problems of an object whose schema check failed, so that one answer lists
+   * every problem, not the schema's first (paths relative to the object, like `check`'s).
+   */
+  checkInvalid?(spec: unknown, registry: ProspectiveRegistry): Problem[];
 }
 
 /** The registry as it would be after a change: cross-references are checked against this. */

@@ -17,6 +17,9 @@ registerKind('RoutingPolicy', {
   referencedBy() {
     return [];
   },
+  checkInvalid(spec, registry) {
+    return this.check({ kind: 'RoutingPolicy', id: '', metadata: { id: '' }, spec: spec as Record<string, unknown>, revision: 0, createdAt: '', updatedAt: '' }, registry);
+  },
 });
 
 /** Models may not form cycles through their explicit fallbacks or replacements. */

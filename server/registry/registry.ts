@@ -112,7 +112,7 @@ export class Registry {
       const prefix = inputs.length > 1 ? `[${index}]` : '';
       const parsed = parseObject(input, prefix);
       problems.push(...parsed.problems);
-      if (!parsed.object) return;
+      if (!parsed.object) return problems.push(...this.problemsBeyondSchema(input, parsed.problems, prefix));
       const { kind, metadata, spec } = parsed.object;
       const key = `${kind}/${metadata.id}`;
       if (seen.has(key)) return problems.push({ path: `${prefix}.metadata.id`.replace(/^\./, ''), message: `${key} appears twice` });
@@ -189,6 +189,19 @@ export class Registry {
     const rows = await repository.listRevisions(this.db, kind, id);
     if (rows.length === 0) throw new GroveError('NOT_FOUND', `${kind} "${id}" not found`);
     return rows.map((row) => ({ revision: row.revision, action: row.action, actor: row.actor, createdAt: row.createdAt, metadata: row.metadata, spec: viewSpec(kind, row.spec) }));
+  }
+
+  /** What the registry checks would add to an object that already failed its schema. */
+  private problemsBeyondSchema(input: unknown, known: Problem[], prefix: string): Problem[] {
+    const { kind, spec } = (input ?? {}) as { kind?: unknown; spec?: unknown };
+    const handler = typeof kind === 'string' ? kindHandler(kind as Kind) : undefined;
+    if (!handler?.checkInvalid) return [];
+    const current: ProspectiveRegistry = { get: (objectKind, id) => this.stored.get(objectKind)?.get(id), all: (objectKind) => [...(this.stored.get(objectKind)?.values() ?? [])] };
+    const seen = new Set(known.map((problem) => `${problem.path}\u0000${problem.message}`));
+    return handler
+      .checkInvalid(spec, current)
+      .map((problem) => ({ path: prefix ? `${prefix}.${problem.path}` : problem.path, message: problem.message }))
+      .filter((problem) => !seen.has(`${problem.path}\u0000${problem.message}`));
   }
 
   private current(kind: Kind, id: string): StoredObject {

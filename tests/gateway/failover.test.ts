@@ -155,19 +155,20 @@ describe.each(testDrivers)('failover on %s', (driver) => {
     });
 
     it('cuts a hanging primary at its timeout, then skips it at no cost once its circuit opens', async () => {
-      const { primaryId, backupId, fake } = await pair('hang', { behavior: { hang: true }, spec: { timeoutMs: 300 } });
+      const { primaryId, backupId, fake } = await pair('hang', { behavior: { hang: true }, spec: { timeoutMs: 400 } });
       for (let index = 0; index < 3; index += 1) {
         const startedAt = Date.now();
         const answer = await ask(transport, primaryId);
         const elapsed = Date.now() - startedAt;
         expect([answer.model, answer.attempts]).toEqual([backupId, 2]);
-        expect(elapsed).toBeGreaterThanOrEqual(280);
+        expect(elapsed).toBeGreaterThanOrEqual(380);
         expect(elapsed).toBeLessThan(2_000);
       }
       expect(gateway.services.gateway.health.snapshot(Date.now())[primaryId]?.circuit).toBe('open');
       const startedAt = Date.now();
       const answer = await ask(transport, primaryId);
-      expect(Date.now() - startedAt).toBeLessThan(250);
+      // well under the 400 ms the primary used to cost (with room for a loaded machine)
+      expect(Date.now() - startedAt).toBeLessThan(300);
       expect([answer.model, answer.attempts]).toEqual([backupId, 1]);
       expect(fake!.requests).toHaveLength(3);
       const logged = await decision(answer.decisionId!);
@@ -177,7 +178,7 @@ describe.each(testDrivers)('failover on %s', (driver) => {
     });
 
     it('does not fail over once the first content delta went out: the stream ends with an error', async () => {
-      const { primaryId, backupId, fake } = await pair('mid', { behavior: { midStreamError: true } });
+      const { primaryId, fake } = await pair('mid', { behavior: { midStreamError: true } });
       const before = backupFake.requests.length;
       const answer = await ask(transport, primaryId, true);
       expect(answer.status).toBe(200);
@@ -194,7 +195,6 @@ describe.each(testDrivers)('failover on %s', (driver) => {
       } else expect(answer.text).toMatch(/^Hello.*error: /s);
       const logged = await decision(answer.decisionId!);
       expect([logged.servedModel, logged.outcome]).toEqual([primaryId, 'error']);
-      void backupId;
     });
 
     it('answers the last error when every model in the chain fails', async () => {
