@@ -28,8 +28,8 @@ interface ModelState {
   openedAt: number;
   cooldownMs: number;
   probeInFlight: boolean;
-  /** outcomes in the window: [time, ok] pairs in a ring */
-  outcomes: Array<{ at: number; ok: boolean }>;
+  /** calls and failures in the window, in one-second buckets: O(1) to record and to read */
+  window: OutcomeWindow;
   latencies: number[];
   ttfts: number[];
   samplesSinceSort: number;
@@ -109,7 +109,7 @@ export class HealthTracker {
     } else if (state.circuit === 'closed') {
       const rate = errorRate(state);
       if (state.consecutiveFailures >= this.options.consecutiveFailures) this.transition(modelId, state, 'open', now, `${state.consecutiveFailures} consecutive failures (${kind})`);
-      else if (state.outcomes.length >= this.options.minSamples && rate >= this.options.errorRate) this.transition(modelId, state, 'open', now, `error rate ${(rate * 100).toFixed(0)}% over the window`);
+      else if (state.window.calls >= this.options.minSamples && rate >= this.options.errorRate) this.transition(modelId, state, 'open', now, `error rate ${(rate * 100).toFixed(0)}% over the window`);
     }
     this.refreshView(state);
   }
@@ -123,7 +123,7 @@ export class HealthTracker {
   private state(modelId: string): ModelState {
     let state = this.states.get(modelId);
     if (!state) {
-      state = { circuit: 'closed', consecutiveFailures: 0, openedAt: 0, cooldownMs: this.options.cooldownMs, probeInFlight: false, outcomes: [], latencies: [], ttfts: [], samplesSinceSort: 0, view: { circuit: 'closed' } };
+      state = { circuit: 'closed', consecutiveFailures: 0, openedAt: 0, cooldownMs: this.options.cooldownMs, probeInFlight: false, window: new OutcomeWindow(this.options.windowMs), latencies: [], ttfts: [], samplesSinceSort: 0, view: { circuit: 'closed' } };
       this.states.set(modelId, state);
       this.cached = null;
     }
@@ -131,19 +131,14 @@ export class HealthTracker {
   }
 
   private pushOutcome(state: ModelState, now: number, ok: boolean): void {
-    state.outcomes.push({ at: now, ok });
-    const horizon = now - this.options.windowMs;
-    let drop = 0;
-    while (drop < state.outcomes.length && state.outcomes[drop]!.at < horizon) drop += 1;
-    if (drop) state.outcomes.splice(0, drop);
-    if (state.outcomes.length > 1000) state.outcomes.splice(0, state.outcomes.length - 1000);
+    state.window.record(now, ok);
   }
 
   private transition(modelId: string, state: ModelState, to: CircuitState, now: number, reason: string): void {
     const from = state.circuit;
     state.circuit = to;
     if (to === 'open') state.openedAt = now;
-    if (to === 'closed') state.outcomes = [];
+    if (to === 'closed') state.window = new OutcomeWindow(this.options.windowMs);
     this.refreshView(state);
     this.onCircuitChange({ type: 'circuit.changed', at: now, modelId, from, to, reason });
   }
@@ -154,7 +149,7 @@ export class HealthTracker {
       circuit: state.circuit,
       p50LatencyMs: median(state.latencies),
       ttftP50Ms: median(state.ttfts),
-      errorRate: state.outcomes.length ? errorRate(state) : undefined,
+      errorRate: state.window.calls ? errorRate(state) : undefined,
       retryAfterUntil: state.view.retryAfterUntil,
     };
     this.cached = null;
@@ -173,7 +168,44 @@ function median(samples: number[]): number | undefined {
 }
 
 function errorRate(state: ModelState): number {
-  let failures = 0;
-  for (const outcome of state.outcomes) if (!outcome.ok) failures += 1;
-  return failures / state.outcomes.length;
+  return state.window.failures / state.window.calls;
+}
+
+/** A sliding window of call outcomes in one-second buckets, with running totals. */
+class OutcomeWindow {
+  private readonly buckets: Array<{ second: number; calls: number; failures: number }>;
+  calls = 0;
+  failures = 0;
+
+  constructor(windowMs: number) {
+    this.buckets = Array.from({ length: Math.max(1, Math.ceil(windowMs / 1000)) }, () => ({ second: -1, calls: 0, failures: 0 }));
+  }
+
+  record(now: number, ok: boolean): void {
+    const second = Math.floor(now / 1000);
+    // expire whatever fell out of the window since the last call
+    for (const bucket of this.buckets) {
+      if (bucket.second !== -1 && bucket.second <= second - this.buckets.length) {
+        this.calls -= bucket.calls;
+        this.failures -= bucket.failures;
+        bucket.second = -1;
+        bucket.calls = 0;
+        bucket.failures = 0;
+      }
+    }
+    const bucket = this.buckets[second % this.buckets.length]!;
+    if (bucket.second !== second) {
+      this.calls -= bucket.calls;
+      this.failures -= bucket.failures;
+      bucket.second = second;
+      bucket.calls = 0;
+      bucket.failures = 0;
+    }
+    bucket.calls += 1;
+    this.calls += 1;
+    if (!ok) {
+      bucket.failures += 1;
+      this.failures += 1;
+    }
+  }
 }

