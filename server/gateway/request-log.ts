@@ -83,10 +83,10 @@ export class RequestLogWriter {
  * here, in the batch, because reading its candidates builds the full explanation (lazily).
  */
 function insertBatch(batch: Row[]): SQL {
-  const rows = JSON.stringify(batch, (key, value: unknown) => ((key === 'attempts' || key === 'decision') && typeof value !== 'string' ? JSON.stringify(value) : value));
+  // json, not jsonb: PostgreSQL only checks json text, where jsonb would rebuild it in binary form
   return sql`insert into request_log (id, at, key_id, requested_model, served_model, rule, outcome, status, error_kind, stream, latency_ms, ttft_ms, prompt_tokens, completion_tokens, cost_usd, attempts, decision)
-    select id, at, "keyId", "requestedModel", "servedModel", rule, outcome, status, "errorKind", coalesce(stream, false), "latencyMs", "ttftMs", "promptTokens", "completionTokens", "costUsd", attempts, decision
-    from jsonb_to_recordset(${rows}::jsonb) as row(id text, at timestamptz, "keyId" text, "requestedModel" text, "servedModel" text, rule text, outcome text, status int, "errorKind" text, stream boolean, "latencyMs" float8, "ttftMs" float8, "promptTokens" int, "completionTokens" int, "costUsd" float8, attempts text, decision text)
+    select id, at, "keyId", "requestedModel", "servedModel", rule, outcome, status, "errorKind", coalesce(stream, false), "latencyMs", "ttftMs", "promptTokens", "completionTokens", "costUsd", attempts::text, decision::text
+    from json_to_recordset(${JSON.stringify(batch)}::json) as row(id text, at timestamptz, "keyId" text, "requestedModel" text, "servedModel" text, rule text, outcome text, status int, "errorKind" text, stream boolean, "latencyMs" float8, "ttftMs" float8, "promptTokens" int, "completionTokens" int, "costUsd" float8, attempts json, decision json)
     on conflict (id) do nothing`;
 }
 
