@@ -11,7 +11,7 @@ import { DEFAULT_POLICY_SPEC, type RoutingPolicySpecInput } from '../../shared/p
 
 import { RequirementsError, resolveRequirements, type HeaderBag } from '../../shared/routing-request';
 import { costOf } from './cost';
-import { generateOnChain, isFailure, openStreamOnChain, type ChainContext } from './execute';
+import { generateOnChain, isFailure, openStreamOnChain, type ChainContext, type ChainFailure, type ChainSuccess } from './execute';
 import { GatewayError } from './gateway-error';
 import { HealthTracker } from './health';
 import { RateLimiter } from './rate-limiter';
@@ -139,15 +139,7 @@ export class Gateway {
   }
 
   async complete(call: GatewayCall): Promise<CompletedAnswer> {
-    this.admit(call.principal);
-    const startedAt = this.now();
-    const id = newId();
-    const { decision, chain } = this.route(call.body, call.principal, call.headers, id);
-    const outcome = await generateOnChain(this.chainContext(chain, call, startedAt));
-    if (isFailure(outcome)) {
-      this.record({ id, startedAt, call, decision, attempts: outcome.attempts, stream: false, error: outcome.error });
-      throw GatewayError.fromUpstream(outcome.error, failureHeaders(id, outcome.attempts));
-    }
+    const { id, startedAt, decision, outcome } = await this.begin(call, false, generateOnChain);
     const { model, value: result } = outcome;
     const finishedAt = this.now();
     const attempts = [...outcome.attempts, okAttempt(model, outcome.startedAt, finishedAt)];
@@ -159,15 +151,7 @@ export class Gateway {
 
   /** Resolves once a model produced its first delta (failing over until then), or throws a GatewayError. */
   async stream(call: GatewayCall): Promise<OpenedAnswer> {
-    this.admit(call.principal);
-    const startedAt = this.now();
-    const id = newId();
-    const { decision, chain } = this.route(call.body, call.principal, call.headers, id);
-    const outcome = await openStreamOnChain(this.chainContext(chain, call, startedAt));
-    if (isFailure(outcome)) {
-      this.record({ id, startedAt, call, decision, attempts: outcome.attempts, stream: true, error: outcome.error });
-      throw GatewayError.fromUpstream(outcome.error, failureHeaders(id, outcome.attempts));
-    }
+    const { id, startedAt, decision, outcome } = await this.begin(call, true, openStreamOnChain);
     const { model } = outcome;
     const attemptStartedAt = outcome.startedAt;
     const firstAt = this.now();
@@ -211,6 +195,20 @@ export class Gateway {
       }
     }
     return { id, created: Math.floor(startedAt / 1000), model, decision, attempts, deltas: deltas() };
+  }
+
+  /** Admit, route and run the chain; a failure is logged and thrown as a GatewayError. */
+  private async begin<T>(call: GatewayCall, stream: boolean, run: (context: ChainContext) => Promise<ChainSuccess<T> | ChainFailure>) {
+    this.admit(call.principal);
+    const startedAt = this.now();
+    const id = newId();
+    const { decision, chain } = this.route(call.body, call.principal, call.headers, id);
+    const outcome = await run(this.chainContext(chain, call, startedAt));
+    if (isFailure(outcome)) {
+      this.record({ id, startedAt, call, decision, attempts: outcome.attempts, stream, error: outcome.error });
+      throw GatewayError.fromUpstream(outcome.error, failureHeaders(id, outcome.attempts));
+    }
+    return { id, startedAt, decision, outcome };
   }
 
   /** Models a key may see on /v1/models: what it can call. */

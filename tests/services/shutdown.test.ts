@@ -1,0 +1,68 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
+
+const ADMIN_KEY = 'grove_shutdown_admin_key_0123';
+
+/** Grove as a real process, so that SIGTERM is the real signal and the exit code the real one. */
+function startGrove(): Promise<{ child: ChildProcess; port: number; exited: Promise<number | null> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env: { ...process.env, DATABASE_URL: '', PORT: '0', HOST: '127.0.0.1', GROVE_DATA_DIR: 'memory://', GROVE_ADMIN_KEY: ADMIN_KEY, GROVE_SEED: 'false', GROVE_LOG_LEVEL: 'warn', GROVE_STATIC_DIR: '/nonexistent' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`Grove did not start:\n${output}`)), 60_000);
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, port: Number(match[1]), exited });
+      }
+    });
+  });
+}
+
+function post(port: number, path: string, body: unknown): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const payload = JSON.stringify(body);
+    const outgoing = request({ host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` } }, (response) => {
+      let text = '';
+      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+      response.on('error', reject);
+    });
+    outgoing.on('error', reject);
+    outgoing.end(payload);
+  });
+}
+
+describe('SIGTERM', () => {
+  test('lets an in-flight stream finish, then exits 0; new connections are refused', async () => {
+    const { child, port, exited } = await startGrove();
+    try {
+      const model = {
+        apiVersion: 'grove/v1',
+        kind: 'Model',
+        metadata: { id: 'slow-sim' },
+        // about 1.5 s of streaming: long enough to send SIGTERM in the middle of it
+        spec: { provider: 'simulated', model: 'slow', capabilities: { reasoning: 50, creativity: 50, precision: 50, speed: 50, context: 50 }, contextWindow: 8000, maxOutputTokens: 30, pricing: { inputPer1M: 1, outputPer1M: 1 }, lifecycle: 'active', simulation: { latencyMs: { p50: 100, p99: 150 }, tokensPerSecond: 20, errorRate: 0, seed: 1 } },
+      };
+      expect((await post(port, '/api/v1/apply', { objects: [model] })).status).toBe(200);
+
+      const streaming = post(port, '/v1/chat/completions', { model: 'slow-sim', stream: true, max_tokens: 30, messages: [{ role: 'user', content: 'hi' }] });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      child.kill('SIGTERM');
+
+      const answer = await streaming;
+      expect(answer.status).toBe(200);
+      expect(answer.text.trimEnd().endsWith('data: [DONE]')).toBe(true);
+      expect(await exited).toBe(0);
+      await expect(post(port, '/v1/chat/completions', {})).rejects.toThrow(/ECONNREFUSED/);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});
