@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'db/migrations/**', '.grove/**'] },
+  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'db/migrations/**', '.grove/**', '.tmp/**', 'test-results/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
