@@ -3,6 +3,8 @@ import type { Database } from '../../db/client';
 import { requestLog } from '../../db/schema';
 import type { RequestCompleted } from '../events';
 import type { Logger } from '../logger';
+import type { Decision } from '../routing';
+import { loggedDecision } from './provenance';
 
 /**
  * Decision provenance, written off the hot path: events are queued in memory and inserted in
@@ -86,8 +88,13 @@ function insertBatch(batch: Row[]): SQL {
   // json, not jsonb: PostgreSQL only checks json text, where jsonb would rebuild it in binary form
   return sql`insert into request_log (id, at, key_id, requested_model, served_model, rule, outcome, status, error_kind, stream, latency_ms, ttft_ms, prompt_tokens, completion_tokens, cost_usd, attempts, decision)
     select id, at, "keyId", "requestedModel", "servedModel", rule, outcome, status, "errorKind", coalesce(stream, false), "latencyMs", "ttftMs", "promptTokens", "completionTokens", "costUsd", attempts::text, decision::text
-    from json_to_recordset(${JSON.stringify(batch)}::json) as row(id text, at timestamptz, "keyId" text, "requestedModel" text, "servedModel" text, rule text, outcome text, status int, "errorKind" text, stream boolean, "latencyMs" float8, "ttftMs" float8, "promptTokens" int, "completionTokens" int, "costUsd" float8, attempts json, decision json)
+    from json_to_recordset(${serialise(batch)}::json) as row(id text, at timestamptz, "keyId" text, "requestedModel" text, "servedModel" text, rule text, outcome text, status int, "errorKind" text, stream boolean, "latencyMs" float8, "ttftMs" float8, "promptTokens" int, "completionTokens" int, "costUsd" float8, attempts json, decision json)
     on conflict (id) do nothing`;
+}
+
+/** Runs in the batch, not the request: reading a decision's candidates builds its explanation. */
+function serialise(batch: Row[]): string {
+  return JSON.stringify(batch, (key, value: unknown) => (key === 'decision' && value && typeof value === 'object' ? loggedDecision(value as Decision) : value));
 }
 
 export interface DecisionQuery {
