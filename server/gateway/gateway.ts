@@ -202,7 +202,14 @@ export class Gateway {
     this.admit(call.principal);
     const startedAt = this.now();
     const id = newId();
-    const { decision, chain } = this.route(call.body, call.principal, call.headers, id);
+    const { decision, refused } = this.explain(call.body, call.principal, call.headers, id);
+    if (refused) {
+      // refused requests are provenance too: why no model could take them is in the decision
+      this.record({ id, startedAt, call, decision, attempts: [], stream, refused });
+      throw new GatewayError(refused.status, refused.message, refused.code, refused.param, refused.type, { ...refused.headers, ...failureHeaders(id, []) });
+    }
+    const compiled = this.compile();
+    const chain = decision.chain.map((modelId) => compiled.byId.get(modelId)!);
     const outcome = await run(this.chainContext(chain, call, startedAt));
     if (isFailure(outcome)) {
       this.record({ id, startedAt, call, decision, attempts: outcome.attempts, stream, error: outcome.error });
@@ -230,9 +237,19 @@ export class Gateway {
     };
   }
 
-  private record(entry: { id: string; startedAt: number; call: GatewayCall; decision: Decision; attempts: Attempt[]; stream: boolean; model?: ModelObject; usage?: Usage; costUsd?: number; ttftMs?: number; error?: UpstreamError }): void {
-    const { error } = entry;
-    const outcome: RequestCompleted['outcome'] = !error ? 'ok' : error.kind === 'aborted' ? 'aborted' : error.kind === 'bad_request' || error.kind === 'content_filter' ? 'client_error' : 'error';
+  private record(entry: { id: string; startedAt: number; call: GatewayCall; decision: Decision; attempts: Attempt[]; stream: boolean; model?: ModelObject; usage?: Usage; costUsd?: number; ttftMs?: number; error?: UpstreamError; refused?: GatewayError }): void {
+    const { error, refused } = entry;
+    const outcome: RequestCompleted['outcome'] = refused
+      ? refused.status < 500
+        ? 'client_error'
+        : 'error'
+      : !error
+        ? 'ok'
+        : error.kind === 'aborted'
+          ? 'aborted'
+          : error.kind === 'bad_request' || error.kind === 'content_filter'
+            ? 'client_error'
+            : 'error';
     this.events.emit({
       type: 'request.completed',
       id: entry.id,
@@ -243,8 +260,8 @@ export class Gateway {
       rule: entry.decision.rule?.name ?? null,
       stream: entry.stream,
       outcome,
-      status: error ? error.status : 200,
-      errorKind: error?.kind,
+      status: refused?.status ?? error?.status ?? 200,
+      errorKind: refused?.code ?? error?.kind,
       latencyMs: this.now() - entry.startedAt,
       ttftMs: entry.ttftMs,
       promptTokens: entry.usage?.promptTokens,

@@ -10,17 +10,24 @@ export interface LoggedDecision extends Omit<Decision, 'candidates'> {
 }
 
 /**
- * The decision as the request log keeps it. Candidates come chain first, then by rank, then the
- * excluded: the first LOGGED_CANDIDATES explain the answer; the rest are counted. Without a bound,
- * a registry of 1,000 models would write ~170 KB of explanation for every request.
+ * The decision as the request log keeps it: the chain and the model the request named (whatever
+ * excluded it), then the others in the core's order (by rank, then the excluded) up to
+ * LOGGED_CANDIDATES; the rest are counted by reason. Without a bound, a registry of 1,000 models
+ * would write ~170 KB of explanation for every request.
  */
 export function loggedDecision(decision: Decision): Decision | LoggedDecision {
   const { candidates } = decision;
   if (candidates.length <= LOGGED_CANDIDATES) return decision;
+  const explains = new Set([...decision.chain, decision.resolvedModel]);
+  const kept = candidates.filter((candidate) => explains.has(candidate.modelId));
   const byReason: Record<string, number> = {};
-  for (const candidate of candidates.slice(LOGGED_CANDIDATES)) {
-    const reason = candidate.excluded?.reason ?? 'eligible';
-    byReason[reason] = (byReason[reason] ?? 0) + 1;
+  for (const candidate of candidates) {
+    if (explains.has(candidate.modelId)) continue;
+    if (kept.length < LOGGED_CANDIDATES) kept.push(candidate);
+    else {
+      const reason = candidate.excluded?.reason ?? 'eligible';
+      byReason[reason] = (byReason[reason] ?? 0) + 1;
+    }
   }
-  return { ...decision, candidates: candidates.slice(0, LOGGED_CANDIDATES), omittedCandidates: { count: candidates.length - LOGGED_CANDIDATES, byReason } };
+  return { ...decision, candidates: kept, omittedCandidates: { count: candidates.length - kept.length, byReason } };
 }

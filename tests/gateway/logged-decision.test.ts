@@ -1,3 +1,4 @@
+import { gatewayModel, hello, postJson, startGateway, type GatewayHarness } from '../support/gateway';
 import { decide } from '../../server/routing';
 import { LOGGED_CANDIDATES, loggedDecision } from '../../server/gateway/provenance';
 import type { ModelObject } from '../../shared/objects';
@@ -12,7 +13,7 @@ const model = (index: number, lifecycle: 'active' | 'draft' = 'active'): ModelOb
   status,
 });
 
-const route = (models: ModelObject[]) => decide({ id: 'request-1', model: 'auto', promptTokens: 10, requirements: {}, scope: 'invoke' }, { models, capabilities: [] }, {}, DEFAULT_POLICY_SPEC);
+const route = (models: ModelObject[], requested = 'auto') => decide({ id: 'request-1', model: requested, promptTokens: 10, requirements: {}, scope: 'invoke' }, { models, capabilities: [] }, {}, DEFAULT_POLICY_SPEC);
 
 describe('the decision as the request log keeps it', () => {
   test('a small registry is kept whole', () => {
@@ -31,5 +32,37 @@ describe('the decision as the request log keeps it', () => {
     expect(Object.values(logged.omittedCandidates.byReason).reduce((sum, count) => sum + count, 0)).toBe(1000 - LOGGED_CANDIDATES);
     expect(logged.omittedCandidates.byReason.eligible).toBeGreaterThan(0);
     expect(JSON.stringify(logged).length).toBeLessThan(JSON.stringify(decision).length / 10);
+  });
+
+  test('the model a request named stays in the log with its exclusion, however far down the list', () => {
+    const models = [...Array.from({ length: 200 }, (_, index) => model(index)), model(999, 'draft')];
+    const decision = route(models, 'model-999');
+    const logged = loggedDecision(decision);
+    expect(logged.candidates).toHaveLength(LOGGED_CANDIDATES);
+    expect(logged.candidates.find((candidate) => candidate.modelId === 'model-999')?.excluded?.reason).toBe('draft_not_allowed');
+  });
+});
+
+describe('refused requests are logged too', () => {
+  let gateway: GatewayHarness;
+  beforeAll(async () => {
+    gateway = await startGateway();
+    await gateway.apply(gatewayModel('refusal-draft', 'simulated', undefined, { lifecycle: 'draft' }));
+  });
+  afterAll(async () => {
+    await gateway?.close();
+  });
+
+  test.each([
+    ['an unknown model', 'no-such-model', 404, 'model_not_found'],
+    ['a draft named by an invoke key', 'refusal-draft', 403, 'model_not_allowed'],
+  ])('%s: the answer names its decision, and the log explains it', async (_label, model, status, code) => {
+    const answer = await postJson(`${gateway.url}/v1/chat/completions`, gateway.invokeKey, { model, messages: hello });
+    expect(answer.status).toBe(status);
+    const id = answer.headers.get('x-grove-decision-id');
+    expect(id).toMatch(/^chatcmpl-/);
+    expect(answer.headers.get('x-grove-attempts')).toBe('0');
+    const logged = await gateway.grove.admin.decisions.get({ id: id! });
+    expect(logged).toMatchObject({ requestedModel: model, outcome: 'client_error', status, errorKind: code, servedModel: null });
   });
 });
