@@ -108,11 +108,11 @@ describe('Models page', () => {
     openModel('gemini-flash');
     await screen.findByRole('heading', { name: 'Gemini 2.5 Flash' });
 
-    await user.click(screen.getByRole('button', { name: 'Deprecate' }));
+    await clickWhenEnabled(user, 'Deprecate');
     expect(await screen.findByText('This model is only used as a fallback. Move traffic to another model, then retire it.')).toBeInTheDocument();
     expect(await screen.findByText('gemini-flash is now deprecated.')).toBeInTheDocument();
 
-    await user.click(screen.getByRole('button', { name: 'Reactivate' }));
+    await clickWhenEnabled(user, 'Reactivate');
     await clickWhenEnabled(user, 'Deprecate');
     await clickWhenEnabled(user, 'Retire');
 
@@ -146,7 +146,7 @@ describe('Models page', () => {
     const current = await grove.admin.models.get.query({ id: 'sim-draft' });
     await grove.admin.models.transition.mutate({ id: 'sim-draft', to: 'active', revision: current.status.revision as number });
 
-    await user.click(screen.getByRole('button', { name: 'Activate' }));
+    await clickWhenEnabled(user, 'Activate');
     expect(await screen.findByText('The change was refused')).toBeInTheDocument();
     // the refresh after the refusal shows the real state
     expect(await screen.findByRole('button', { name: 'Deprecate' })).toBeInTheDocument();
