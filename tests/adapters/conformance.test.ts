@@ -1,9 +1,9 @@
 import { createServer } from 'node:net';
 import type { ChatRequest } from '../../shared/chat';
 import { getAdapter } from '../../server/adapters';
-import { UpstreamError } from '../../server/adapters/errors';
 import type { ChatDelta, ModelTarget, Usage } from '../../server/adapters/types';
 import { harnesses } from './harnesses';
+import { caught, collect, textOf } from './helpers';
 
 /**
  * One suite, every adapter (hono runtime-tests style). Cases that need an HTTP upstream are
@@ -36,26 +36,6 @@ const toolRoundTrip: ChatRequest = {
     { role: 'tool', tool_call_id: 'call_0', content: '{"temperature":15}' },
   ],
 };
-
-async function collect(stream: AsyncIterable<ChatDelta>): Promise<ChatDelta[]> {
-  const deltas: ChatDelta[] = [];
-  for await (const delta of stream) deltas.push(delta);
-  return deltas;
-}
-
-async function caught(promise: Promise<unknown>): Promise<UpstreamError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(UpstreamError);
-    return error as UpstreamError;
-  }
-  throw new Error('expected an UpstreamError');
-}
-
-function textOf(deltas: ChatDelta[]): string {
-  return deltas.map((delta) => (delta.type === 'text' ? delta.text : '')).join('');
-}
 
 function expectUsageConsistent(usage: Usage): void {
   expect(usage.totalTokens).toBe(usage.promptTokens + usage.completionTokens);
