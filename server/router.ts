@@ -4,7 +4,6 @@ import { modelsRouter } from './routers/models';
 import { gatewayRouter } from './routers/gateway';
 import { policiesRouter } from './routers/policies';
 import { decisionsRouter, healthRouter, routeRouter } from './routers/routing';
-import './registry/policy-kind';
 import { systemRouter } from './routers/system';
 import { createCallerFactory, router } from './trpc';
 

@@ -4,6 +4,8 @@ import { API_VERSION, type CapabilityObject, type GroveObject, type Kind, type L
 import { GroveError, invalid, type Problem } from '../errors';
 import type { SecretBox } from '../secrets';
 import { kindHandler, parseObject, type ProspectiveRegistry } from './kinds';
+// registers RoutingPolicy and the model checks that need it, wherever the registry is used
+import './policy-kind';
 import * as repository from './repository';
 import type { StoredObject } from './repository';
 import { modelTransition } from './lifecycle';

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, max } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { auditLog, objects, revisions } from '../../db/schema';
 import type { Kind, Metadata } from '../../shared/objects';
@@ -92,8 +92,11 @@ export async function listRevisions(db: Executor, kind: Kind, id: string): Promi
 }
 
 export async function lastRevisionNumber(db: Executor, kind: Kind, id: string): Promise<number> {
-  const rows = await listRevisions(db, kind, id);
-  return rows.at(-1)?.revision ?? 0;
+  const [row] = await db
+    .select({ revision: max(revisions.revision) })
+    .from(revisions)
+    .where(and(eq(revisions.kind, kind), eq(revisions.objectId, id)));
+  return row?.revision ?? 0;
 }
 
 export interface AuditRow {
