@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
@@ -12,13 +13,25 @@ import type { Services } from './services';
 import type { Context } from './trpc';
 import { registerRestErrors } from './http/rest-errors';
 import { registerV1 } from './http/v1';
+import { createChatCompletionsHandler, isChatCompletions } from './http/chat-completions';
 
 const defaultStaticDir = fileURLToPath(new URL('../dist/client', import.meta.url));
 
 /** The HTTP server: tRPC (HTTP + ws) at /trpc, REST at /api, health, and the console at `/`. */
 export async function buildApp(services: Services) {
   const { config } = services;
+  // The gateway's own route is served ahead of fastify's router (see ./http/chat-completions.ts);
+  // everything else — the console, tRPC over HTTP and ws, REST, the rest of /v1 — is fastify's.
+  const chatCompletions = createChatCompletionsHandler(services);
   const app = Fastify({
+    serverFactory: (handler) => {
+      const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+        if (isChatCompletions(request)) chatCompletions(request, response);
+        else handler(request, response);
+      });
+      server.keepAliveTimeout = 72_000; // fastify's default, longer than common client pools' idle time
+      return server;
+    },
     loggerInstance: services.logger,
     bodyLimit: config.bodyLimitBytes,
     genReqId: (request) => (request.headers['x-request-id'] as string | undefined) ?? randomUUID(),
@@ -29,6 +42,8 @@ export async function buildApp(services: Services) {
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // new gateway requests arriving while the server drains are told to go elsewhere, as fastify tells its own
+  app.addHook('preClose', async () => chatCompletions.close());
 
   await app.register(fastifyWebsocket, { options: { maxPayload: 1024 * 1024 } });
 

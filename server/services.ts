@@ -4,6 +4,7 @@ import { openDatabase, type DatabaseHandle } from '../db/client';
 import { KeyStore } from './auth/keys';
 import { EventBus } from './events';
 import { Gateway } from './gateway/gateway';
+import { databaseSink } from './gateway/log-sink';
 import { RequestLogWriter } from './gateway/request-log';
 import type { Config } from './config';
 import type { Logger } from './logger';
@@ -70,7 +71,7 @@ export async function createServices(config: Config, logger: Logger): Promise<{ 
 
   const events = new EventBus();
   const gateway = new Gateway(registry, events, { deadlineMs: config.requestDeadlineMs, defaultRateLimitPerMinute: config.rateLimitPerMinute });
-  const requestLog = new RequestLogWriter(database.db, logger);
+  const requestLog = new RequestLogWriter(databaseSink(database.db), logger);
   events.on((event) => {
     if (event.type === 'request.completed') requestLog.enqueue(event);
     else logger.warn(event, 'circuit changed');
@@ -90,7 +91,7 @@ export async function createServices(config: Config, logger: Logger): Promise<{ 
     audit: (actor, action, detail) => writeAudit(database.db, { actor, action, detail }),
     listAudit: (limit) => listAudit(database.db, limit),
     async close() {
-      await requestLog.flush();
+      await requestLog.close();
       await database.close();
     },
   };

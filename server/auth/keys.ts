@@ -40,10 +40,15 @@ export function bearerToken(header: string | undefined | null): string | undefin
 
 /**
  * Keys live hashed in the database and, for the hot path, in a Map from hash to principal that is
- * rebuilt after every change: authenticating a request costs one SHA-256 and one lookup.
+ * rebuilt after every change: authenticating a key costs one SHA-256 and one lookup the first
+ * time, then one lookup (keys that did authenticate are remembered until the next change).
  */
+const REMEMBERED_KEYS = 10_000;
+
 export class KeyStore {
   private byHash = new Map<string, Principal>();
+  /** keys seen and found valid since the last change; wrong keys are never remembered */
+  private byKey = new Map<string, Principal>();
   private listeners = new Set<() => void>();
 
   constructor(private readonly db: Database) {}
@@ -65,10 +70,19 @@ export class KeyStore {
     this.byHash = new Map(
       rows.map((row) => [row.hash, { keyId: row.id, name: row.name, scopes: row.scopes as Scope[], rateLimitPerMinute: row.rateLimitPerMinute }]),
     );
+    this.byKey = new Map();
   }
 
   authenticate(key: string | undefined): Principal | undefined {
-    return key ? this.byHash.get(hashKey(key)) : undefined;
+    if (!key) return undefined;
+    const remembered = this.byKey.get(key);
+    if (remembered) return remembered;
+    const principal = this.byHash.get(hashKey(key));
+    if (principal) {
+      if (this.byKey.size >= REMEMBERED_KEYS) this.byKey.clear();
+      this.byKey.set(key, principal);
+    }
+    return principal;
   }
 
   get size(): number {

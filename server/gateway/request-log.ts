@@ -1,50 +1,34 @@
-import { and, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, lte, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { requestLog } from '../../db/schema';
 import type { RequestCompleted } from '../events';
 import type { Logger } from '../logger';
 import type { Decision } from '../routing';
+import type { BatchSink } from './log-sink';
 import { loggedDecision } from './provenance';
 
 /**
- * Decision provenance, written off the hot path: events are queued in memory and inserted in
- * batches (every `intervalMs` or `batchSize` rows). A request never waits for this; if the
- * database is slow the queue grows up to `maxQueue`, then the oldest rows are dropped and counted.
+ * Decision provenance, written off the hot path: each event is turned into its row's JSON text at
+ * once (a flat string the garbage collector never traces, instead of a graph of objects kept for a
+ * quarter of a second and promoted to the old generation — what made logging cost more than the
+ * rest of a request), queued in memory and inserted in batches (every `intervalMs` or `batchSize`
+ * rows) to a sink (./log-sink.ts). A request never waits for this; if the database is slow the queue grows up to `maxQueue`,
+ * then the oldest rows are dropped and counted.
  */
-type Row = Omit<typeof requestLog.$inferInsert, 'attempts' | 'decision'> & { attempts: unknown; decision: unknown };
-
 export class RequestLogWriter {
-  private queue: Row[] = [];
+  private queue: string[] = [];
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   dropped = 0;
 
   constructor(
-    private readonly db: Database,
+    private readonly sink: BatchSink,
     private readonly logger: Logger,
     private readonly options = { intervalMs: 250, batchSize: 500, maxQueue: 50_000 },
   ) {}
 
   enqueue(event: RequestCompleted): void {
-    this.queue.push({
-      id: event.id,
-      at: new Date(event.at).toISOString(),
-      keyId: event.keyId ?? null,
-      requestedModel: event.requestedModel,
-      servedModel: event.servedModel ?? null,
-      rule: event.rule,
-      outcome: event.outcome,
-      status: event.status,
-      errorKind: event.errorKind ?? null,
-      stream: event.stream,
-      latencyMs: event.latencyMs,
-      ttftMs: event.ttftMs ?? null,
-      promptTokens: event.promptTokens ?? null,
-      completionTokens: event.completionTokens ?? null,
-      costUsd: event.costUsd ?? null,
-      attempts: event.attempts,
-      decision: event.decision,
-    });
+    this.queue.push(rowJson(event));
     if (this.queue.length > this.options.maxQueue) {
       const excess = this.queue.length - this.options.maxQueue;
       this.queue.splice(0, excess);
@@ -57,6 +41,12 @@ export class RequestLogWriter {
     }
   }
 
+  /** Writes what is queued, then closes the sink (shutdown). */
+  async close(): Promise<void> {
+    await this.flush();
+    await this.sink.close();
+  }
+
   /** Writes what is queued; resolves when it is in the database (used at shutdown and by tests). */
   async flush(): Promise<void> {
     if (this.timer) {
@@ -66,9 +56,8 @@ export class RequestLogWriter {
     if (this.flushing) await this.flushing;
     while (this.queue.length) {
       const batch = this.queue.splice(0, this.options.batchSize);
-      this.flushing = this.db
-        .execute(insertBatch(batch))
-        .then(() => undefined)
+      this.flushing = this.sink
+        .write(`[${batch.join(',')}]`)
         .catch((error: unknown) => {
           this.dropped += batch.length;
           this.logger.error({ err: error, rows: batch.length }, 'request log batch failed');
@@ -80,21 +69,30 @@ export class RequestLogWriter {
 }
 
 /**
- * One statement, one parameter: the batch as a JSON array, unpacked by PostgreSQL. Binding 17
- * parameters per row is what made multi-row inserts slow on PGlite. The decision is serialised
- * here, in the batch, because reading its candidates builds the full explanation (lazily).
+ * One row as JSON, in the shape insertBatch unpacks. `at` stays epoch milliseconds (PostgreSQL
+ * converts it); the decision is the logged form (chain, named model, best candidates), whose
+ * candidate explanations are built here, lazily, for the first time.
  */
-function insertBatch(batch: Row[]): SQL {
-  // json, not jsonb: PostgreSQL only checks json text, where jsonb would rebuild it in binary form
-  return sql`insert into request_log (id, at, key_id, requested_model, served_model, rule, outcome, status, error_kind, stream, latency_ms, ttft_ms, prompt_tokens, completion_tokens, cost_usd, attempts, decision)
-    select id, at, "keyId", "requestedModel", "servedModel", rule, outcome, status, "errorKind", coalesce(stream, false), "latencyMs", "ttftMs", "promptTokens", "completionTokens", "costUsd", attempts::text, decision::text
-    from json_to_recordset(${serialise(batch)}::json) as row(id text, at timestamptz, "keyId" text, "requestedModel" text, "servedModel" text, rule text, outcome text, status int, "errorKind" text, stream boolean, "latencyMs" float8, "ttftMs" float8, "promptTokens" int, "completionTokens" int, "costUsd" float8, attempts json, decision json)
-    on conflict (id) do nothing`;
-}
-
-/** Runs in the batch, not the request: reading a decision's candidates builds its explanation. */
-function serialise(batch: Row[]): string {
-  return JSON.stringify(batch, (key, value: unknown) => (key === 'decision' && value && typeof value === 'object' ? loggedDecision(value as Decision) : value));
+function rowJson(event: RequestCompleted): string {
+  return JSON.stringify({
+    id: event.id,
+    at: event.at,
+    keyId: event.keyId ?? null,
+    requestedModel: event.requestedModel,
+    servedModel: event.servedModel ?? null,
+    rule: event.rule,
+    outcome: event.outcome,
+    status: event.status,
+    errorKind: event.errorKind ?? null,
+    stream: event.stream,
+    latencyMs: event.latencyMs,
+    ttftMs: event.ttftMs ?? null,
+    promptTokens: event.promptTokens ?? null,
+    completionTokens: event.completionTokens ?? null,
+    costUsd: event.costUsd ?? null,
+    attempts: event.attempts,
+    decision: loggedDecision(event.decision as Decision),
+  });
 }
 
 export interface DecisionQuery {
@@ -146,3 +144,4 @@ export async function getDecision(db: Database, id: string) {
     .where(eq(requestLog.id, id));
   return row ? { ...row, at: new Date(row.at).toISOString(), attempts: JSON.parse(row.attempts) as unknown, decision: JSON.parse(row.decision) as unknown } : undefined;
 }
+

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestCompleted } from '../../server/events';
+import { databaseSink } from '../../server/gateway/log-sink';
 import { listDecisions, RequestLogWriter } from '../../server/gateway/request-log';
 import { createLogger } from '../../server/logger';
 import { testDrivers } from '../support/database';
@@ -25,6 +26,7 @@ function event(id: string, at: number): RequestCompleted {
 
 describe.each(testDrivers)('request log writer on %s', (driver) => {
   let grove: TestServices;
+  const sinkFor = (services: TestServices) => databaseSink(services.services.database.db);
   beforeAll(async () => {
     grove = await startTestServices({ driver });
   });
@@ -33,7 +35,7 @@ describe.each(testDrivers)('request log writer on %s', (driver) => {
   });
 
   it('writes a full batch at once and the rest on its timer', async () => {
-    const writer = new RequestLogWriter(grove.services.database.db, createLogger('silent'), { intervalMs: 30, batchSize: 3, maxQueue: 100 });
+    const writer = new RequestLogWriter(sinkFor(grove), createLogger('silent'), { intervalMs: 30, batchSize: 3, maxQueue: 100 });
     const at = Date.now();
     for (let index = 0; index < 4; index += 1) writer.enqueue(event(`log-batch-${index}`, at + index));
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -47,7 +49,7 @@ describe.each(testDrivers)('request log writer on %s', (driver) => {
   });
 
   it('drops the oldest rows past maxQueue, and counts them', async () => {
-    const writer = new RequestLogWriter(grove.services.database.db, createLogger('silent'), { intervalMs: 60_000, batchSize: 100, maxQueue: 2 });
+    const writer = new RequestLogWriter(sinkFor(grove), createLogger('silent'), { intervalMs: 60_000, batchSize: 100, maxQueue: 2 });
     const at = Date.now() - 10_000;
     for (let index = 0; index < 5; index += 1) writer.enqueue(event(`log-drop-${index}`, at));
     expect(writer.dropped).toBe(3);
@@ -58,9 +60,9 @@ describe.each(testDrivers)('request log writer on %s', (driver) => {
 
   it('counts a failed batch as dropped instead of throwing', async () => {
     const spare = await startTestServices({ driver });
-    const { db } = spare.services.database;
+    const sink = sinkFor(spare);
     await spare.close();
-    const writer = new RequestLogWriter(db, createLogger('silent'), { intervalMs: 60_000, batchSize: 100, maxQueue: 100 });
+    const writer = new RequestLogWriter(sink, createLogger('silent'), { intervalMs: 60_000, batchSize: 100, maxQueue: 100 });
     writer.enqueue(event('log-lost', Date.now()));
     await writer.flush();
     expect(writer.dropped).toBe(1);

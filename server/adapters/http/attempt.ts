@@ -1,4 +1,4 @@
-import { Agent, request } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import type { ErrorContext, HeaderReader } from '../classify-error';
 import { classifyHttpError } from '../classify-error';
 import { UpstreamError, isUpstreamError } from '../errors';
@@ -16,10 +16,7 @@ const connectionCodes = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
-/**
- * One upstream HTTP response. undici's request API, on one shared keep-alive pool, costs a fraction
- * of fetch per call: this is the gateway's hot path, measured by `npm run bench`.
- */
+/** One upstream HTTP response: its status, headers, and the body as chunks or as one text. */
 export interface UpstreamResponse {
   status: number;
   headers: HeaderReader;
@@ -27,7 +24,33 @@ export interface UpstreamResponse {
   body: AsyncIterable<Buffer> & { text(): Promise<string> };
 }
 
-const dispatcher = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 1024, pipelining: 1 });
+/**
+ * One shared keep-alive pool per process. Its own timeouts are off: every attempt carries its
+ * deadline (below), which is what a caller configures per model.
+ */
+const dispatcher = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 1024, pipelining: 1, headersTimeout: 0, bodyTimeout: 0 });
+
+/** Chunks held for a consumer that is not reading before the upstream socket is paused. */
+const HIGH_WATER_CHUNKS = 64;
+
+interface Endpoint {
+  origin: string;
+  path: string;
+}
+
+const endpoints = new Map<string, Endpoint>();
+
+/** `origin` and `path` of an endpoint URL, parsed once per URL (a model's endpoint rarely changes). */
+function endpointOf(url: string): Endpoint {
+  let endpoint = endpoints.get(url);
+  if (!endpoint) {
+    const parsed = new URL(url);
+    endpoint = { origin: parsed.origin, path: parsed.pathname + parsed.search };
+    if (endpoints.size > 10_000) endpoints.clear();
+    endpoints.set(url, endpoint);
+  }
+  return endpoint;
+}
 
 function headerReader(headers: Record<string, string | string[] | undefined>): HeaderReader {
   return {
@@ -39,59 +62,71 @@ function headerReader(headers: Record<string, string | string[] | undefined>): H
 }
 
 /**
- * One HTTP attempt: the caller's signal combined with our own deadline. The deadline covers the
- * wait for response headers and is re-armed on every body chunk, so a long but lively stream is
- * never cut while a silent one is. Aborting makes undici destroy the socket: the upstream sees
+ * One HTTP attempt on undici's dispatch API: no streams, no promise per chunk unless a consumer
+ * waits for one, no AbortController of its own. This is the gateway's hot path (`npm run bench`
+ * measures it). The deadline covers the wait for response headers and is re-armed on every body
+ * chunk, so a long but lively stream is never cut while a silent one is. Aborting — the caller's
+ * signal, the deadline, or a consumer that stops early — destroys the socket: the upstream sees
  * its connection closed.
  */
 export class HttpAttempt {
-  readonly signal: AbortSignal;
-  private readonly controller = new AbortController();
+  private controller: Dispatcher.DispatchController | null = null;
   private timer: NodeJS.Timeout | undefined;
   private timedOut = false;
   private settled = false;
+  /** why the attempt was cut, when it was cut before undici started the request */
+  private abortReason: Error | null = null;
+  /** rejects the pending dispatch while undici has not started it yet (still connecting, say) */
+  private rejectPending: ((reason: Error) => void) | null = null;
+  private onCallerAbort: (() => void) | null = null;
 
   constructor(
     readonly context: ErrorContext,
     private readonly timeoutMs: number,
     private readonly callerSignal: AbortSignal | undefined,
   ) {
-    // Linked by hand: AbortSignal.any costs about 30 µs on Node 20, a tenth of a whole request here.
-    this.signal = this.controller.signal;
-    if (callerSignal?.aborted) this.controller.abort(callerSignal.reason);
-    else callerSignal?.addEventListener('abort', this.onCallerAbort, { once: true });
-    this.rearm();
-  }
-
-  private readonly onCallerAbort = () => this.controller.abort(this.callerSignal?.reason);
-
-  private unlink(): void {
-    this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
-  }
-
-  rearm(): void {
-    clearTimeout(this.timer);
+    if (callerSignal) {
+      this.onCallerAbort = () => this.abort(callerSignal.reason instanceof Error ? callerSignal.reason : new Error('aborted'));
+      if (callerSignal.aborted) this.onCallerAbort();
+      else callerSignal.addEventListener('abort', this.onCallerAbort, { once: true });
+    }
     this.timer = setTimeout(() => {
       this.timedOut = true;
-      this.controller.abort(new Error('timeout'));
-    }, this.timeoutMs);
+      this.abort(new Error('timeout'));
+    }, timeoutMs);
+  }
+
+  private abort(reason: Error): void {
+    if (this.settled) return;
+    this.abortReason ??= reason;
+    if (this.controller && !this.controller.aborted) this.controller.abort(reason);
+    this.rejectPending?.(reason);
+  }
+
+  private unlink(): void {
+    clearTimeout(this.timer);
+    if (this.onCallerAbort) this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
+  }
+
+  /** A sign of life from the upstream: the deadline starts again. */
+  rearm(): void {
+    this.timer?.refresh();
   }
 
   /** Closes the upstream connection if it is still open (the consumer stopped early). */
   close(): void {
-    clearTimeout(this.timer);
     this.unlink();
-    if (!this.settled && !this.controller.signal.aborted) this.controller.abort(new Error('closed'));
+    if (!this.settled) this.abort(new Error('closed'));
+    this.settled = true;
   }
 
   /** The response was read to its end: nothing left to close. */
   done(): void {
-    clearTimeout(this.timer);
     this.unlink();
     this.settled = true;
   }
 
-  /** Any failure of fetch or of reading its body, as an UpstreamError. */
+  /** Any failure of the request or of reading its body, as an UpstreamError. */
   toUpstreamError(error: unknown, midStream = false): UpstreamError {
     if (isUpstreamError(error)) return error;
     const base = { provider: this.context.provider, modelId: this.context.modelId, midStream, cause: error };
@@ -112,14 +147,7 @@ export class HttpAttempt {
   async post(url: string, headers: Record<string, string>, body: unknown): Promise<UpstreamResponse> {
     let response: UpstreamResponse;
     try {
-      const answer = await request(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify(body),
-        signal: this.signal,
-        dispatcher,
-      });
-      response = { status: answer.statusCode, headers: headerReader(answer.headers), body: answer.body };
+      response = await this.dispatch(url, headers, JSON.stringify(body));
     } catch (error) {
       this.done();
       throw this.toUpstreamError(error);
@@ -152,6 +180,124 @@ export class HttpAttempt {
       const { provider, modelId } = this.context;
       throw new UpstreamError({ kind: 'server', message: `${provider} ${modelId}: answer is not JSON`, provider, modelId, cause: error });
     }
+  }
+
+  private dispatch(url: string, headers: Record<string, string>, payload: string): Promise<UpstreamResponse> {
+    if (this.abortReason) return Promise.reject(this.abortReason);
+    const { origin, path } = endpointOf(url);
+    return new Promise<UpstreamResponse>((resolve, reject) => {
+      const body = new ResponseBody(this);
+      let started = false;
+      this.rejectPending = (reason) => {
+        this.rejectPending = null;
+        reject(reason);
+      };
+      dispatcher.dispatch(
+        { origin, path, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: payload },
+        {
+          onRequestStart: (controller) => {
+            this.controller = controller;
+            if (this.abortReason) controller.abort(this.abortReason);
+          },
+          onResponseStart: (controller, status, responseHeaders) => {
+            if (status < 200) return; // 1xx: the real answer follows
+            started = true;
+            this.rejectPending = null;
+            body.controller = controller;
+            resolve({ status, headers: headerReader(responseHeaders), body });
+          },
+          onResponseData: (_controller, chunk) => body.push(chunk),
+          onResponseEnd: () => body.end(),
+          onResponseError: (_controller, error) => {
+            const reason = this.abortReason ?? error;
+            this.rejectPending = null;
+            if (started) body.fail(reason);
+            else reject(reason);
+          },
+        },
+      );
+    });
+  }
+}
+
+/**
+ * A response body fed by undici's callbacks. Chunks wait in an array until read; a consumer that
+ * falls HIGH_WATER_CHUNKS behind pauses the socket. `text()` of a body that already arrived (the
+ * usual case for a JSON answer, whose headers and body share a packet) needs no further wait.
+ */
+class ResponseBody implements AsyncIterable<Buffer> {
+  controller: Dispatcher.DispatchController | null = null;
+  private readonly chunks: Buffer[] = [];
+  private ended = false;
+  private error: unknown = null;
+  private waiting: { resolve(result: IteratorResult<Buffer>): void; reject(error: unknown): void } | null = null;
+
+  constructor(private readonly attempt: HttpAttempt) {}
+
+  push(chunk: Buffer): void {
+    this.attempt.rearm();
+    if (this.waiting) {
+      const { resolve } = this.waiting;
+      this.waiting = null;
+      resolve({ value: chunk, done: false });
+      return;
+    }
+    this.chunks.push(chunk);
+    if (this.chunks.length >= HIGH_WATER_CHUNKS && this.controller && !this.controller.paused) this.controller.pause();
+  }
+
+  end(): void {
+    this.ended = true;
+    if (this.waiting) {
+      const { resolve } = this.waiting;
+      this.waiting = null;
+      resolve({ value: undefined, done: true });
+    }
+  }
+
+  fail(error: unknown): void {
+    this.error = error;
+    if (this.waiting) {
+      const { reject } = this.waiting;
+      this.waiting = null;
+      reject(error);
+    }
+  }
+
+  private next(): Promise<IteratorResult<Buffer>> {
+    const chunk = this.chunks.shift();
+    if (chunk) {
+      if (this.controller?.paused && this.chunks.length < HIGH_WATER_CHUNKS / 2) this.controller.resume();
+      return Promise.resolve({ value: chunk, done: false });
+    }
+    if (this.error) return Promise.reject(this.error);
+    if (this.ended) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve, reject) => (this.waiting = { resolve, reject }));
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Buffer> {
+    return {
+      next: () => this.next(),
+      return: () => {
+        this.attempt.close();
+        return Promise.resolve({ value: undefined, done: true });
+      },
+    };
+  }
+
+  async text(): Promise<string> {
+    if (this.ended && !this.error) {
+      // it all arrived already: no promise per chunk
+      const parts = this.chunks.splice(0);
+      return parts.length === 1 ? parts[0]!.toString('utf8') : Buffer.concat(parts).toString('utf8');
+    }
+    const parts: Buffer[] = [];
+    for (;;) {
+      const step = await this.next();
+      if (step.done) break;
+      parts.push(step.value);
+    }
+    return parts.length === 1 ? parts[0]!.toString('utf8') : Buffer.concat(parts).toString('utf8');
   }
 }
 

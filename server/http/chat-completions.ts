@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parseChatRequest, type ChatRequest } from '../../shared/chat';
+import { isUpstreamError } from '../adapters/errors';
+import { bearerToken, type Principal } from '../auth/keys';
+import type { AnswerMeta, OpenedAnswer } from '../gateway/gateway';
+import { GatewayError } from '../gateway/gateway-error';
+import { openAIErrorBody, SSE_DONE, sseData, toChatCompletion, toChunk, toRoleChunk, upstreamErrorToOpenAI } from '../openai';
+import type { Services } from '../services';
+
+/**
+ * `POST /v1/chat/completions` on Node's own request and response, ahead of fastify's router: the
+ * one route that carries the gateway's traffic, so that it pays for nothing it does not use (no
+ * hooks, no per-request logger, no reply wrapper; `npm run bench` measures it). It keeps every
+ * rule of the rest of /v1: authentication first, then the media type, the body limit and JSON
+ * syntax, each answered as an OpenAI error object; a client that goes away aborts the upstream.
+ * Every request is logged as a decision (the request log), not as a log line.
+ */
+export interface ChatCompletionsHandler {
+  (request: IncomingMessage, response: ServerResponse): void;
+  /** from now on, answer 503 and close the connection (the server is shutting down) */
+  close(): void;
+}
+
+export function isChatCompletions(request: IncomingMessage): boolean {
+  if (request.method !== 'POST') return false;
+  const url = request.url ?? '';
+  return url === '/v1/chat/completions' || url.startsWith('/v1/chat/completions?');
+}
+
+export function createChatCompletionsHandler(services: Services): ChatCompletionsHandler {
+  let closing = false;
+  const handler = ((request: IncomingMessage, response: ServerResponse) => {
+    const requestId = headerString(request.headers['x-request-id']) ?? randomUUID();
+    if (closing) {
+      response.setHeader('connection', 'close');
+      sendError(response, requestId, new GatewayError(503, 'The server is shutting down; retry on another instance.', 'server_shutting_down'));
+      request.resume();
+      return;
+    }
+    let principal: Principal;
+    try {
+      principal = authenticate(services, request);
+    } catch (error) {
+      request.resume();
+      sendError(response, requestId, error as GatewayError);
+      return;
+    }
+    readBody(request, services.config.bodyLimitBytes, (problem, body) => {
+      if (problem) {
+        // the rest of an oversized body is not read: this connection cannot carry another request
+        if (problem.status === 413) response.setHeader('connection', 'close');
+        sendError(response, requestId, problem);
+        return;
+      }
+      answer(services, request, response, requestId, principal, body).catch((error: unknown) => {
+        sendError(response, requestId, toGatewayError(error, services));
+      });
+    });
+  }) as ChatCompletionsHandler;
+  handler.close = () => {
+    closing = true;
+  };
+  return handler;
+}
+
+/** The key from `Authorization: Bearer`, checked against the in-memory key snapshot. */
+export function authenticate(services: Pick<Services, 'keys'>, request: Pick<IncomingMessage, 'headers'>): Principal {
+  const { authorization } = request.headers;
+  const principal = services.keys.authenticate(bearerToken(authorization));
+  if (!principal) {
+    const message = authorization ? 'Incorrect API key provided.' : "You didn't provide an API key. Send it as Authorization: Bearer <key>.";
+    throw new GatewayError(401, message, 'invalid_api_key', null, 'invalid_request_error');
+  }
+  if (!principal.scopes.includes('invoke') && !principal.scopes.includes('admin')) throw new GatewayError(403, 'This key may not call models.', 'insufficient_scope');
+  return principal;
+}
+
+const jsonType = /^application\/(?:[\w.+-]*\+)?json\s*(?:;|$)/i;
+const textType = /^text\/plain\s*(?:;|$)/i;
+/** what JSON.parse would turn into an object's prototype: refused, as fastify refuses it elsewhere */
+const poisoned = /"(?:__proto__|constructor)"\s*:/;
+
+/**
+ * Reads the body up to `limit` bytes and decodes it by its media type: JSON (parsed), text/plain
+ * (kept as a string, which the request schema then refuses), none (an empty body) or 415.
+ */
+function readBody(request: IncomingMessage, limit: number, done: (problem: GatewayError | null, body?: unknown) => void): void {
+  const type = request.headers['content-type'];
+  const declared = Number(request.headers['content-length'] ?? NaN);
+  const tooLarge = () => new GatewayError(413, `The request body is larger than the limit of ${limit} bytes.`, 'request_too_large');
+  if (declared > limit) {
+    request.resume();
+    return done(tooLarge());
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let failed = false;
+  request.on('data', (chunk: Buffer) => {
+    if (failed) return;
+    size += chunk.length;
+    if (size > limit) {
+      failed = true;
+      chunks.length = 0;
+      done(tooLarge());
+      return;
+    }
+    chunks.push(chunk);
+  });
+  request.on('error', () => {
+    failed = true; // the client went away while sending: nobody to answer
+  });
+  request.on('end', () => {
+    if (failed) return;
+    const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+    if (type === undefined) {
+      if (text.length === 0) return done(null, undefined);
+      return done(new GatewayError(415, 'Send the request body as application/json.', 'unsupported_media_type'));
+    }
+    if (textType.test(type)) return done(null, text);
+    if (!jsonType.test(type)) return done(new GatewayError(415, 'Send the request body as application/json.', 'unsupported_media_type'));
+    if (text.length === 0) return done(new GatewayError(400, "We could not parse the JSON body of your request: Body cannot be empty when content-type is set to 'application/json'", 'invalid_json'));
+    try {
+      const body = JSON.parse(text) as unknown;
+      if (poisoned.test(text)) refusePoison(body);
+      done(null, body);
+    } catch (error) {
+      done(new GatewayError(400, `We could not parse the JSON body of your request: ${(error as Error).message}`, 'invalid_json'));
+    }
+  });
+}
+
+/** Throws on an own `__proto__` key, or a `constructor` carrying a `prototype`, anywhere in the body. */
+function refusePoison(value: unknown): void {
+  if (typeof value !== 'object' || value === null) return;
+  if (Object.prototype.hasOwnProperty.call(value, '__proto__')) throw new SyntaxError('Object contains forbidden prototype property');
+  const constructor = (value as { constructor?: unknown }).constructor;
+  if (Object.prototype.hasOwnProperty.call(value, 'constructor') && typeof constructor === 'object' && constructor !== null && Object.prototype.hasOwnProperty.call(constructor, 'prototype')) {
+    throw new SyntaxError('Object contains forbidden prototype property');
+  }
+  for (const key in value) refusePoison((value as Record<string, unknown>)[key]);
+}
+
+async function answer(services: Services, request: IncomingMessage, response: ServerResponse, requestId: string, principal: Principal, raw: unknown): Promise<void> {
+  const parsed = parseChatRequest(raw);
+  if (!parsed.success) throw new GatewayError(400, parsed.message, 'invalid_request', parsed.param);
+  const body = parsed.data;
+  const controller = new AbortController();
+  // the client went away: abort the upstream call (the adapter closes its connection)
+  response.once('close', () => {
+    if (!response.writableFinished) controller.abort();
+  });
+  const call = { body, principal, headers: request.headers, signal: controller.signal };
+  if (body.stream) return streamAnswer(response, requestId, await services.gateway.stream(call), body);
+  const result = await services.gateway.complete(call);
+  const payload = JSON.stringify(toChatCompletion(result.result, { id: result.id, created: result.created, model: result.model.metadata.id }));
+  response.writeHead(200, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(payload),
+    'x-request-id': requestId,
+    ...groveHeaders(result),
+    'x-grove-cost-usd': String(result.costUsd),
+  });
+  response.end(payload);
+}
+
+async function streamAnswer(response: ServerResponse, requestId: string, answer: OpenedAnswer, body: ChatRequest): Promise<void> {
+  const meta = { id: answer.id, created: answer.created, model: answer.model.metadata.id };
+  const includeUsage = body.stream_options?.include_usage === true;
+  response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-request-id': requestId, ...groveHeaders(answer) });
+  response.write(sseData(toRoleChunk(meta)));
+  try {
+    let step = await answer.deltas.next();
+    while (!step.done) {
+      const delta = step.value;
+      if (delta.type !== 'usage' || includeUsage) response.write(sseData(toChunk(delta, meta)));
+      step = await answer.deltas.next();
+    }
+    // what this answer cost, for clients that read SSE comments; every SSE parser skips them
+    response.write(`: grove cost_usd=${step.value.costUsd}\n\n${SSE_DONE}`);
+  } catch (error) {
+    if (isUpstreamError(error) && error.kind !== 'aborted') response.write(sseData(upstreamErrorToOpenAI(error).body));
+  } finally {
+    response.end();
+  }
+}
+
+export function groveHeaders(answer: AnswerMeta): Record<string, string> {
+  return { 'x-grove-model': answer.model.metadata.id, 'x-grove-decision-id': answer.id, 'x-grove-attempts': String(answer.attempts.filter((attempt) => attempt.outcome !== 'skipped').length) };
+}
+
+function sendError(response: ServerResponse, requestId: string, error: GatewayError): void {
+  if (response.headersSent) {
+    // a stream that already started cannot change its status: end it
+    if (!response.writableEnded) response.end();
+    return;
+  }
+  const payload = JSON.stringify(openAIErrorBody(error.status, error.message, error.type, error.code, error.param));
+  response.writeHead(error.status, { ...error.headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload), 'x-request-id': requestId });
+  response.end(payload);
+}
+
+/** Anything thrown while answering becomes an OpenAI error object; only our own bugs are 500s. */
+function toGatewayError(error: unknown, services: Services): GatewayError {
+  if (error instanceof GatewayError) return error;
+  services.logger.error({ err: error }, 'unexpected error on /v1/chat/completions');
+  return new GatewayError(500, 'The server had an error while processing your request.', 'internal_error');
+}
+
+function headerString(value: string | string[] | undefined): string | undefined {
+  return typeof value === 'string' && value.length > 0 && value.length <= 200 ? value : undefined;
+}
