@@ -8,10 +8,11 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-/** Starts a TypeScript entry point as its own process and waits for the port it prints. */
+/** Starts an entry point (TypeScript through tsx, or built JavaScript) as its own process and waits for the port it prints. */
 export function startChild(entry: string, env: Record<string, string>, portPattern: RegExp, nodeArgs: string[] = []): Promise<Child> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+    const child = spawn(process.execPath, [...nodeArgs, ...loader, entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const timer = setTimeout(() => reject(new Error(`${entry} did not start in time:\n${output}`)), 60_000);
     const onData = (data: Buffer) => {

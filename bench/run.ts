@@ -38,13 +38,15 @@ function benchDatabase(): { env: Record<string, string>; label: string; drop(): 
 }
 
 async function main() {
+  // Grove as `npm start` runs it: the bundled server, not the sources through tsx
+  if (spawnSync('npm', ['run', 'build:server'], { stdio: 'inherit' }).status !== 0) throw new Error('building the server failed');
   const database = benchDatabase();
   cleanups.push(database.drop);
   const fake = await track(startChild('bench/fake-upstream.ts', { PORT: '0' }, /listening (\d+)/));
   const upstream = `http://127.0.0.1:${fake.port}`;
   const floor = await track(startChild('bench/floor-proxy.ts', { PORT: '0', UPSTREAM_URL: `${upstream}/v1` }, /listening (\d+)/));
   const grove = await track(
-    startChild('server/main.ts', { PORT: '0', HOST: '127.0.0.1', ...database.env, GROVE_SECRET_KEY: 'bench-secret-key-0123456789', GROVE_ADMIN_KEY: ADMIN_KEY, GROVE_SEED: 'false', GROVE_LOG_LEVEL: 'warn', GROVE_RATE_LIMIT_PER_MINUTE: '1000000000' }, /listening on http:\/\/127\.0\.0\.1:(\d+)/),
+    startChild('dist/server/main.mjs', { PORT: '0', HOST: '127.0.0.1', ...database.env, GROVE_SECRET_KEY: 'bench-secret-key-0123456789', GROVE_ADMIN_KEY: ADMIN_KEY, GROVE_SEED: 'false', GROVE_LOG_LEVEL: 'warn', GROVE_RATE_LIMIT_PER_MINUTE: '1000000000' }, /listening on http:\/\/127\.0\.0\.1:(\d+)/),
   );
   const groveUrl = `http://127.0.0.1:${grove.port}`;
   await registerModels(groveUrl, upstream);

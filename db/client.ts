@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { projectPath } from './paths';
 import * as schema from './schema';
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -25,7 +25,7 @@ export interface DatabaseOptions {
   dataDir?: string;
 }
 
-const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
+const migrationsFolder = projectPath('db', 'migrations');
 
 /** Opens the database and applies the committed migrations. One code path above the driver. */
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { fastifyTRPCOpenApiPlugin, generateOpenApiDocument } from 'trpc-to-openapi';
+import { projectPath } from '../db/paths';
 import { bearerToken } from './auth/keys';
 import { appRouter, type AppRouter } from './router';
 import type { Services } from './services';
@@ -15,7 +15,7 @@ import { registerRestErrors } from './http/rest-errors';
 import { registerV1 } from './http/v1';
 import { createChatCompletionsHandler, isChatCompletions } from './http/chat-completions';
 
-const defaultStaticDir = fileURLToPath(new URL('../dist/client', import.meta.url));
+const defaultStaticDir = projectPath('dist', 'client');
 
 /** The HTTP server: tRPC (HTTP + ws) at /trpc, REST at /api, health, and the console at `/`. */
 export async function buildApp(services: Services) {

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
+import { projectPath } from '../db/paths';
 import type { Registry } from './registry/registry';
 
-const SEED_FILE = new URL('../examples/models.yaml', import.meta.url);
+const SEED_FILE = projectPath('examples', 'models.yaml');
 
 /**
  * The demo registry a new install starts with: examples/models.yaml, the same file the README

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { openDatabase, type DatabaseHandle } from '../db/client';
+import { projectPath } from '../db/paths';
 import { KeyStore } from './auth/keys';
 import { EventBus } from './events';
 import { Gateway } from './gateway/gateway';
@@ -100,7 +101,7 @@ export async function createServices(config: Config, logger: Logger): Promise<{ 
 
 function packageVersion(): string {
   try {
-    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string }).version;
   } catch {
     return '0.0.0';
   }

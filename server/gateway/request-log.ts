@@ -4,19 +4,20 @@ import { requestLog } from '../../db/schema';
 import type { RequestCompleted } from '../events';
 import type { Logger } from '../logger';
 import type { Decision } from '../routing';
-import type { BatchSink } from './log-sink';
+import type { BatchSink, LogBatch } from './log-sink';
 import { loggedDecision } from './provenance';
 
 /**
- * Decision provenance, written off the hot path: each event is turned into its row's JSON text at
- * once (a flat string the garbage collector never traces, instead of a graph of objects kept for a
- * quarter of a second and promoted to the old generation — what made logging cost more than the
- * rest of a request), queued in memory and inserted in batches (every `intervalMs` or `batchSize`
- * rows) to a sink (./log-sink.ts). A request never waits for this; if the database is slow the queue grows up to `maxQueue`,
- * then the oldest rows are dropped and counted.
+ * Decision provenance, written off the hot path: each event is turned into text at once (flat
+ * strings the garbage collector never traces, instead of a graph of objects kept for a quarter of a
+ * second and promoted to the old generation), queued in memory and inserted in batches (every
+ * `intervalMs` or `batchSize` rows) through a sink (./log-sink.ts). A request never waits for
+ * this; if the database is slow the queue grows up to `maxQueue`, then the oldest rows are dropped
+ * and counted.
  */
 export class RequestLogWriter {
-  private queue: string[] = [];
+  /** per queued row: its scalar columns, attempts and decision, each as JSON */
+  private queue: Array<[string, string, string]> = [];
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   dropped = 0;
@@ -28,7 +29,7 @@ export class RequestLogWriter {
   ) {}
 
   enqueue(event: RequestCompleted): void {
-    this.queue.push(rowJson(event));
+    this.queue.push(rowTexts(event));
     if (this.queue.length > this.options.maxQueue) {
       const excess = this.queue.length - this.options.maxQueue;
       this.queue.splice(0, excess);
@@ -57,7 +58,7 @@ export class RequestLogWriter {
     while (this.queue.length) {
       const batch = this.queue.splice(0, this.options.batchSize);
       this.flushing = this.sink
-        .write(`[${batch.join(',')}]`)
+        .write(toBatch(batch))
         .catch((error: unknown) => {
           this.dropped += batch.length;
           this.logger.error({ err: error, rows: batch.length }, 'request log batch failed');
@@ -69,12 +70,12 @@ export class RequestLogWriter {
 }
 
 /**
- * One row as JSON, in the shape insertBatch unpacks. `at` stays epoch milliseconds (PostgreSQL
- * converts it); the decision is the logged form (chain, named model, best candidates), whose
- * candidate explanations are built here, lazily, for the first time.
+ * One row as three JSON texts: its scalar columns (`at` stays epoch milliseconds, PostgreSQL
+ * converts it), its attempts, and its decision in the logged form (chain, named model, best
+ * candidates), whose candidate explanations are built here, lazily, for the first time.
  */
-function rowJson(event: RequestCompleted): string {
-  return JSON.stringify({
+function rowTexts(event: RequestCompleted): [string, string, string] {
+  const row = JSON.stringify({
     id: event.id,
     at: event.at,
     keyId: event.keyId ?? null,
@@ -90,9 +91,20 @@ function rowJson(event: RequestCompleted): string {
     promptTokens: event.promptTokens ?? null,
     completionTokens: event.completionTokens ?? null,
     costUsd: event.costUsd ?? null,
-    attempts: event.attempts,
-    decision: loggedDecision(event.decision as Decision),
   });
+  return [row, JSON.stringify(event.attempts), JSON.stringify(loggedDecision(event.decision as Decision))];
+}
+
+function toBatch(queued: Array<[string, string, string]>): LogBatch {
+  const rows: string[] = [];
+  const attempts: string[] = [];
+  const decisions: string[] = [];
+  for (const [row, attempt, decision] of queued) {
+    rows.push(row);
+    attempts.push(attempt);
+    decisions.push(decision);
+  }
+  return { rows: `[${rows.join(',')}]`, attempts: attempts.join('\n'), decisions: decisions.join('\n') };
 }
 
 export interface DecisionQuery {
