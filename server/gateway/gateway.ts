@@ -336,14 +336,17 @@ function refusal(decision: Decision, requested: string): GatewayError {
   return new GatewayError(503, `no model can serve this request${reasons ? ` (${reasons})` : ''}`, 'no_eligible_model');
 }
 
+/** The headers as strings; Node's request headers already are (but set-cookie), so usually no copy. */
 function headerStrings(headers: HeaderBag): Record<string, string> {
-  const result: Record<string, string> = {};
+  let copy: Record<string, string> | null = null;
   for (const name in headers) {
     const value = headers[name];
-    if (typeof value === 'string') result[name] = value;
-    else if (Array.isArray(value)) result[name] = value.join(', ');
+    if (typeof value === 'string') continue;
+    copy ??= { ...(headers as Record<string, string>) };
+    if (Array.isArray(value)) copy[name] = value.join(', ');
+    else delete copy[name];
   }
-  return result;
+  return copy ?? (headers as Record<string, string>);
 }
 
 function newId(): string {

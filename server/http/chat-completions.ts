@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { parseChatRequest, type ChatRequest } from '../../shared/chat';
 import { isUpstreamError } from '../adapters/errors';
 import { bearerToken, type Principal } from '../auth/keys';
@@ -42,6 +43,8 @@ export function createChatCompletionsHandler(services: Services): ChatCompletion
     try {
       principal = authenticate(services, request);
     } catch (error) {
+      // an unauthenticated body is not read: unless it is declared small, the connection closes
+      if (!(Number(request.headers['content-length']) <= services.config.bodyLimitBytes)) response.setHeader('connection', 'close');
       request.resume();
       sendError(response, requestId, error as GatewayError);
       return;
@@ -78,8 +81,11 @@ export function authenticate(services: Pick<Services, 'keys'>, request: Pick<Inc
 
 const jsonType = /^application\/(?:[\w.+-]*\+)?json\s*(?:;|$)/i;
 const textType = /^text\/plain\s*(?:;|$)/i;
-/** what JSON.parse would turn into an object's prototype: refused, as fastify refuses it elsewhere */
-const poisoned = /"(?:__proto__|constructor)"\s*:/;
+/**
+ * Bodies that may carry a key JSON.parse would turn into an object's prototype (written plainly or
+ * with \u escapes): these are walked, and refused as fastify refuses them elsewhere.
+ */
+const maybePoisoned = /__proto__|constructor|\\u/;
 
 /**
  * Reads the body up to `limit` bytes and decodes it by its media type: JSON (parsed), text/plain
@@ -122,7 +128,7 @@ function readBody(request: IncomingMessage, limit: number, done: (problem: Gatew
     if (text.length === 0) return done(new GatewayError(400, "We could not parse the JSON body of your request: Body cannot be empty when content-type is set to 'application/json'", 'invalid_json'));
     try {
       const body = JSON.parse(text) as unknown;
-      if (poisoned.test(text)) refusePoison(body);
+      if (maybePoisoned.test(text)) refusePoison(body);
       done(null, body);
     } catch (error) {
       done(new GatewayError(400, `We could not parse the JSON body of your request: ${(error as Error).message}`, 'invalid_json'));
@@ -145,12 +151,7 @@ async function answer(services: Services, request: IncomingMessage, response: Se
   const parsed = parseChatRequest(raw);
   if (!parsed.success) throw new GatewayError(400, parsed.message, 'invalid_request', parsed.param);
   const body = parsed.data;
-  const controller = new AbortController();
-  // the client went away: abort the upstream call (the adapter closes its connection)
-  response.once('close', () => {
-    if (!response.writableFinished) controller.abort();
-  });
-  const call = { body, principal, headers: request.headers, signal: controller.signal };
+  const call = { body, principal, headers: request.headers, signal: connectionSignal(request.socket) };
   if (body.stream) return streamAnswer(response, requestId, await services.gateway.stream(call), body);
   const result = await services.gateway.complete(call);
   const payload = JSON.stringify(toChatCompletion(result.result, { id: result.id, created: result.created, model: result.model.metadata.id }));
@@ -167,7 +168,8 @@ async function answer(services: Services, request: IncomingMessage, response: Se
 async function streamAnswer(response: ServerResponse, requestId: string, answer: OpenedAnswer, body: ChatRequest): Promise<void> {
   const meta = { id: answer.id, created: answer.created, model: answer.model.metadata.id };
   const includeUsage = body.stream_options?.include_usage === true;
-  response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-request-id': requestId, ...groveHeaders(answer) });
+  // no connection header: Node keeps the connection unless the client asked to close it
+  response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-request-id': requestId, ...groveHeaders(answer) });
   response.write(sseData(toRoleChunk(meta)));
   try {
     let step = await answer.deltas.next();
@@ -205,6 +207,24 @@ function toGatewayError(error: unknown, services: Services): GatewayError {
   if (error instanceof GatewayError) return error;
   services.logger.error({ err: error }, 'unexpected error on /v1/chat/completions');
   return new GatewayError(500, 'The server had an error while processing your request.', 'internal_error');
+}
+
+const connectionControllers = new WeakMap<Socket, AbortController>();
+
+/**
+ * Aborted when the client's connection closes: the upstream call of the request it carries is
+ * cut (the adapter closes its connection). One per connection, not per request — an HTTP/1.1
+ * connection carries one request at a time, and an AbortController costs more to create than
+ * routing a request does.
+ */
+function connectionSignal(socket: Socket): AbortSignal {
+  let controller = connectionControllers.get(socket);
+  if (!controller) {
+    const created = new AbortController();
+    socket.once('close', () => created.abort());
+    connectionControllers.set(socket, (controller = created));
+  }
+  return controller.signal;
 }
 
 function headerString(value: string | string[] | undefined): string | undefined {

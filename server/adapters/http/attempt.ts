@@ -73,6 +73,7 @@ export class HttpAttempt {
   private controller: Dispatcher.DispatchController | null = null;
   private timer: NodeJS.Timeout | undefined;
   private timedOut = false;
+  private deadlineSuspended = false;
   private settled = false;
   /** why the attempt was cut, when it was cut before undici started the request */
   private abortReason: Error | null = null;
@@ -91,6 +92,7 @@ export class HttpAttempt {
       else callerSignal.addEventListener('abort', this.onCallerAbort, { once: true });
     }
     this.timer = setTimeout(() => {
+      if (this.deadlineSuspended) return; // we paused the upstream ourselves: not its silence
       this.timedOut = true;
       this.abort(new Error('timeout'));
     }, timeoutMs);
@@ -110,6 +112,16 @@ export class HttpAttempt {
 
   /** A sign of life from the upstream: the deadline starts again. */
   rearm(): void {
+    this.timer?.refresh();
+  }
+
+  /** While the socket is paused for a slow consumer, the upstream cannot send: no deadline runs. */
+  suspendDeadline(): void {
+    this.deadlineSuspended = true;
+  }
+
+  resumeDeadline(): void {
+    this.deadlineSuspended = false;
     this.timer?.refresh();
   }
 
@@ -243,7 +255,10 @@ class ResponseBody implements AsyncIterable<Buffer> {
       return;
     }
     this.chunks.push(chunk);
-    if (this.chunks.length >= HIGH_WATER_CHUNKS && this.controller && !this.controller.paused) this.controller.pause();
+    if (this.chunks.length >= HIGH_WATER_CHUNKS && this.controller && !this.controller.paused) {
+      this.controller.pause();
+      this.attempt.suspendDeadline();
+    }
   }
 
   end(): void {
@@ -267,7 +282,10 @@ class ResponseBody implements AsyncIterable<Buffer> {
   private next(): Promise<IteratorResult<Buffer>> {
     const chunk = this.chunks.shift();
     if (chunk) {
-      if (this.controller?.paused && this.chunks.length < HIGH_WATER_CHUNKS / 2) this.controller.resume();
+      if (this.controller?.paused && this.chunks.length < HIGH_WATER_CHUNKS / 2) {
+        this.attempt.resumeDeadline();
+        this.controller.resume();
+      }
       return Promise.resolve({ value: chunk, done: false });
     }
     if (this.error) return Promise.reject(this.error);
