@@ -168,20 +168,34 @@ async function answer(services: Services, request: IncomingMessage, response: Se
 async function streamAnswer(response: ServerResponse, requestId: string, answer: OpenedAnswer, body: ChatRequest): Promise<void> {
   const meta = { id: answer.id, created: answer.created, model: answer.model.metadata.id };
   const includeUsage = body.stream_options?.include_usage === true;
+  // Events that are ready together (an upstream packet often carries several) leave in one write:
+  // the socket is corked until the next tick, after the deltas already at hand are translated.
+  let corked = false;
+  const send = (text: string) => {
+    if (!corked) {
+      corked = true;
+      response.cork();
+      process.nextTick(() => {
+        corked = false;
+        response.uncork();
+      });
+    }
+    response.write(text);
+  };
   // no connection header: Node keeps the connection unless the client asked to close it
   response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-request-id': requestId, ...groveHeaders(answer) });
-  response.write(sseData(toRoleChunk(meta)));
+  send(sseData(toRoleChunk(meta)));
   try {
     let step = await answer.deltas.next();
     while (!step.done) {
       const delta = step.value;
-      if (delta.type !== 'usage' || includeUsage) response.write(sseData(toChunk(delta, meta)));
+      if (delta.type !== 'usage' || includeUsage) send(sseData(toChunk(delta, meta)));
       step = await answer.deltas.next();
     }
     // what this answer cost, for clients that read SSE comments; every SSE parser skips them
-    response.write(`: grove cost_usd=${step.value.costUsd}\n\n${SSE_DONE}`);
+    send(`: grove cost_usd=${step.value.costUsd}\n\n${SSE_DONE}`);
   } catch (error) {
-    if (isUpstreamError(error) && error.kind !== 'aborted') response.write(sseData(upstreamErrorToOpenAI(error).body));
+    if (isUpstreamError(error) && error.kind !== 'aborted') send(sseData(upstreamErrorToOpenAI(error).body));
   } finally {
     response.end();
   }
