@@ -116,6 +116,9 @@ function wire(port: number, head: string, pieces: string[] = [], options: { paus
   });
 }
 
+/** The head of a raw `POST /v1/chat/completions` with these header lines, ready for its body. */
+const rawHead = (...headers: string[]) => ['POST /v1/chat/completions HTTP/1.1', 'host: 127.0.0.1', ...headers, '', ''].join('\r\n');
+
 const expectOpenAIError = (answer: { status: number; json: LooseJson; text?: string }, status: number, code: string, type?: string) => {
   expect(answer.status, answer.text ?? JSON.stringify(answer.json)).toBe(status);
   expect(Object.keys(answer.json)).toEqual(['error']);
@@ -270,8 +273,7 @@ describe('POST /v1/chat/completions on the raw server', () => {
   });
 
   describe('connections', () => {
-    const head = (headers: string[], body: string) =>
-      ['POST /v1/chat/completions HTTP/1.1', 'host: 127.0.0.1', 'content-type: application/json', `content-length: ${Buffer.byteLength(body)}`, ...headers, '', body].join('\r\n');
+    const head = (headers: string[], body: string) => rawHead('content-type: application/json', `content-length: ${Buffer.byteLength(body)}`, ...headers) + body;
 
     it("closes a streamed answer's connection when the client asked with connection: close", async () => {
       const body = JSON.stringify({ model: MODEL, messages: hello, stream: true });
@@ -290,7 +292,7 @@ describe('POST /v1/chat/completions on the raw server', () => {
     });
 
     it('closes the connection of an unauthenticated request whose body it will not read', async () => {
-      const declared = ['POST /v1/chat/completions HTTP/1.1', 'host: 127.0.0.1', 'content-type: application/json', `content-length: ${BODY_LIMIT * 10}`, '', ''].join('\r\n');
+      const declared = rawHead('content-type: application/json', `content-length: ${BODY_LIMIT * 10}`);
       const answer = await wire(port, declared);
       expectOpenAIError(answer, 401, 'invalid_api_key');
       expect(answer.headers['connection']).toBe('close');
@@ -304,16 +306,7 @@ describe('POST /v1/chat/completions on the raw server', () => {
 
   describe('body limit on the wire', () => {
     it('answers a declared content-length over the limit with 413 and connection: close, without waiting for the body', async () => {
-      const head = [
-        'POST /v1/chat/completions HTTP/1.1',
-        'host: 127.0.0.1',
-        `authorization: Bearer ${gateway.invokeKey}`,
-        'content-type: application/json',
-        `content-length: ${BODY_LIMIT + 1}`,
-        'x-request-id: too-big-declared',
-        '',
-        '',
-      ].join('\r\n');
+      const head = rawHead(`authorization: Bearer ${gateway.invokeKey}`, 'content-type: application/json', `content-length: ${BODY_LIMIT + 1}`, 'x-request-id: too-big-declared');
       // no body byte is ever sent: the answer must come from the declaration alone
       const answer = await wire(port, head);
       expectOpenAIError(answer, 413, 'request_too_large');
@@ -338,16 +331,7 @@ describe('POST /v1/chat/completions on the raw server', () => {
     });
 
     it('answers a chunked body that grows past the limit with 413 and connection: close, before it ends', async () => {
-      const head = [
-        'POST /v1/chat/completions HTTP/1.1',
-        'host: 127.0.0.1',
-        `authorization: Bearer ${gateway.invokeKey}`,
-        'content-type: application/json',
-        'transfer-encoding: chunked',
-        'x-request-id: too-big-chunked',
-        '',
-        '',
-      ].join('\r\n');
+      const head = rawHead(`authorization: Bearer ${gateway.invokeKey}`, 'content-type: application/json', 'transfer-encoding: chunked', 'x-request-id: too-big-chunked');
       const piece = 'x'.repeat(1000);
       const chunk = `${piece.length.toString(16)}\r\n${piece}\r\n`;
       // 10 pieces of 1000 bytes; the 5th crosses the 4096-byte limit; the terminating chunk is never sent
@@ -361,16 +345,7 @@ describe('POST /v1/chat/completions on the raw server', () => {
     });
 
     it('serves a chunked body under the limit, written in several pieces', async () => {
-      const head = [
-        'POST /v1/chat/completions HTTP/1.1',
-        'host: 127.0.0.1',
-        `authorization: Bearer ${gateway.invokeKey}`,
-        'content-type: application/json',
-        'transfer-encoding: chunked',
-        'connection: close',
-        '',
-        '',
-      ].join('\r\n');
+      const head = rawHead(`authorization: Bearer ${gateway.invokeKey}`, 'content-type: application/json', 'transfer-encoding: chunked', 'connection: close');
       const pieces = [chatBody.slice(0, 10), chatBody.slice(10, 30), chatBody.slice(30)].map((text) => `${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n`);
       const answer = await wire(port, head, [...pieces, '0\r\n\r\n'], { pauseMs: 10 });
       expectServed(answer);
