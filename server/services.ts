@@ -92,7 +92,7 @@ export async function createServices(config: Config, logger: Logger): Promise<{ 
     audit: (actor, action, detail) => writeAudit(database.db, { actor, action, detail }),
     listAudit: (limit) => listAudit(database.db, limit),
     async close() {
-      await requestLog.close();
+      await requestLog.flush();
       await database.close();
     },
   };

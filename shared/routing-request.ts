@@ -82,11 +82,9 @@ function describeIssues(error: z.ZodError, fieldOf: (path: PropertyKey[]) => str
 export function requirementsFromHeaders(headers: HeaderBag): RoutingRequirements {
   const issues: RequirementsIssue[] = [];
   const raw: Record<string, unknown> = {};
-  let present = false;
   for (const [name, value] of Object.entries(headers)) {
     const header = name.toLowerCase();
     if (value === undefined || !(header in HEADER_FIELDS)) continue;
-    present = true;
     const text = (Array.isArray(value) ? value.join(',') : value).trim();
     const field = HEADER_FIELDS[header as HeaderName];
     if (field === 'tags') raw.tags = text.split(',').map((tag) => tag.trim()).filter((tag) => tag !== '');
@@ -94,8 +92,8 @@ export function requirementsFromHeaders(headers: HeaderBag): RoutingRequirements
     else if (field === 'maxPricePer1M' || field === 'maxLatencyMs' || field === 'minContext') raw[field] = parseNumber(text, header, issues);
     else raw[field] = text;
   }
-  // most requests carry no x-grove-* header: nothing to validate
-  if (!present) return {};
+  // most requests carry no x-grove-* header: nothing to validate (a header that failed to parse left its key)
+  if (Object.keys(raw).length === 0) return {};
   for (const key of Object.keys(raw)) if (raw[key] === undefined) delete raw[key];
   const parsed = routingRequirementsSchema.safeParse(raw);
   if (!parsed.success) {

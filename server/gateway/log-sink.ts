@@ -14,7 +14,6 @@ export interface LogBatch {
 /** Where batches go. `write` resolves once the batch is stored and rejects if it is lost. */
 export interface BatchSink {
   write(batch: LogBatch): Promise<void>;
-  close(): Promise<void>;
 }
 
 /**
@@ -41,6 +40,5 @@ export function databaseSink(db: Database): BatchSink {
     async write(batch) {
       await db.execute(sql.join([INSERT_BATCH, sql`${batch.rows}`, ATTEMPTS, sql`${batch.attempts}`, DECISIONS, sql`${batch.decisions}`, END]));
     },
-    async close() {},
   };
 }

@@ -42,12 +42,6 @@ export class RequestLogWriter {
     }
   }
 
-  /** Writes what is queued, then closes the sink (shutdown). */
-  async close(): Promise<void> {
-    await this.flush();
-    await this.sink.close();
-  }
-
   /** Writes what is queued; resolves when it is in the database (used at shutdown and by tests). */
   async flush(): Promise<void> {
     if (this.timer) {

@@ -95,6 +95,7 @@ function readBody(request: IncomingMessage, limit: number, done: (problem: Gatew
   const type = request.headers['content-type'];
   const declared = Number(request.headers['content-length'] ?? NaN);
   const tooLarge = () => new GatewayError(413, `The request body is larger than the limit of ${limit} bytes.`, 'request_too_large');
+  const unsupportedType = () => new GatewayError(415, 'Send the request body as application/json.', 'unsupported_media_type');
   if (declared > limit) {
     request.resume();
     return done(tooLarge());
@@ -121,10 +122,10 @@ function readBody(request: IncomingMessage, limit: number, done: (problem: Gatew
     const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
     if (type === undefined) {
       if (text.length === 0) return done(null, undefined);
-      return done(new GatewayError(415, 'Send the request body as application/json.', 'unsupported_media_type'));
+      return done(unsupportedType());
     }
     if (textType.test(type)) return done(null, text);
-    if (!jsonType.test(type)) return done(new GatewayError(415, 'Send the request body as application/json.', 'unsupported_media_type'));
+    if (!jsonType.test(type)) return done(unsupportedType());
     if (text.length === 0) return done(new GatewayError(400, "We could not parse the JSON body of your request: Body cannot be empty when content-type is set to 'application/json'", 'invalid_json'));
     try {
       const body = JSON.parse(text) as unknown;

@@ -128,7 +128,7 @@ export class HttpAttempt {
   /** Closes the upstream connection if it is still open (the consumer stopped early). */
   close(): void {
     this.unlink();
-    if (!this.settled) this.abort(new Error('closed'));
+    this.abort(new Error('closed'));
     this.settled = true;
   }
 
@@ -165,32 +165,28 @@ export class HttpAttempt {
       throw this.toUpstreamError(error);
     }
     if (response.status >= 200 && response.status < 300) return response;
-    let text: string;
-    try {
-      text = await response.body.text();
-    } catch (error) {
-      this.done();
-      throw this.toUpstreamError(error);
-    }
-    this.done();
-    throw classifyHttpError(this.context, response.status, response.headers, text);
+    throw classifyHttpError(this.context, response.status, response.headers, await this.readText(response));
   }
 
   /** The whole JSON body of a 2xx response. */
   async readJson(response: UpstreamResponse): Promise<unknown> {
-    let text: string;
-    try {
-      text = await response.body.text();
-    } catch (error) {
-      throw this.toUpstreamError(error);
-    } finally {
-      this.done();
-    }
+    const text = await this.readText(response);
     try {
       return JSON.parse(text) as unknown;
     } catch (error) {
       const { provider, modelId } = this.context;
       throw new UpstreamError({ kind: 'server', message: `${provider} ${modelId}: answer is not JSON`, provider, modelId, cause: error });
+    }
+  }
+
+  /** The whole body as text; the attempt is over once it is read (or failed). */
+  private async readText(response: UpstreamResponse): Promise<string> {
+    try {
+      return await response.body.text();
+    } catch (error) {
+      throw this.toUpstreamError(error);
+    } finally {
+      this.done();
     }
   }
 
