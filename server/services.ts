@@ -72,7 +72,7 @@ export async function createServices(config: Config, logger: Logger): Promise<{ 
 
   const events = new EventBus();
   const gateway = new Gateway(registry, events, { deadlineMs: config.requestDeadlineMs, defaultRateLimitPerMinute: config.rateLimitPerMinute });
-  const requestLog = new RequestLogWriter(databaseSink(database.db), logger);
+  const requestLog = new RequestLogWriter(databaseSink(database), logger);
   events.on((event) => {
     if (event.type === 'request.completed') requestLog.enqueue(event);
     else logger.warn(event, 'circuit changed');

@@ -1,44 +1,71 @@
-import { sql } from 'drizzle-orm';
-import type { Database } from '../../db/client';
+import type { DatabaseHandle } from '../../db/client';
+import type { RequestCompleted } from '../events';
+import type { Decision } from '../routing';
+import { loggedDecision } from './provenance';
 
-/**
- * A batch of request-log rows, as three texts: the rows' scalar columns as one JSON array, and
- * their attempts and decisions (JSON each) joined by newlines, which JSON text never contains raw.
- */
-export interface LogBatch {
-  rows: string;
-  attempts: string;
-  decisions: string;
-}
-
-/** Where batches go. `write` resolves once the batch is stored and rejects if it is lost. */
+/** Where batches of request-log rows go: COPY text, one row per line. Rejects if the batch is lost. */
 export interface BatchSink {
-  write(batch: LogBatch): Promise<void>;
+  write(rows: string): Promise<void>;
+}
+
+/** The request log's columns, in the order `copyLine` writes them. */
+export const LOG_COLUMNS = [
+  'id',
+  'at',
+  'key_id',
+  'requested_model',
+  'served_model',
+  'rule',
+  'outcome',
+  'status',
+  'error_kind',
+  'stream',
+  'latency_ms',
+  'ttft_ms',
+  'prompt_tokens',
+  'completion_tokens',
+  'cost_usd',
+  'attempts',
+  'decision',
+] as const;
+
+/**
+ * Batches go in with COPY (PostgreSQL through its own connection, PGlite from a blob): the
+ * database parses each row once, straight into the table, at about half the CPU per row of the
+ * INSERT … SELECT FROM json_to_recordset it replaced, and Grove writes the rows as plain text.
+ */
+export function databaseSink(database: Pick<DatabaseHandle, 'copyIn'>): BatchSink {
+  return { write: (rows) => database.copyIn('request_log', LOG_COLUMNS, rows) };
 }
 
 /**
- * One statement, three parameters, whatever the batch size (binding 17 parameters per row is what
- * made multi-row inserts slow on PGlite). PostgreSQL parses only the scalar columns as JSON and
- * zips them with the attempts and decisions, split as plain text: parsing every decision's JSON
- * again cost the database more than the rest of the row (a decision is only ever read whole).
+ * One request as a line of COPY text. Text fields are escaped (backslash, tab, newline and
+ * carriage return; NUL, which PostgreSQL text cannot hold, becomes U+FFFD); JSON has no raw control
+ * characters, so only its backslashes are doubled. Numbers outside their column's type are null
+ * rather than a reason to lose the batch.
  */
-const INSERT_BATCH = sql.raw(`insert into request_log (id, at, key_id, requested_model, served_model, rule, outcome, status, error_kind, stream, latency_ms, ttft_ms, prompt_tokens, completion_tokens, cost_usd, attempts, decision)
-  select id, to_timestamp(at / 1000.0), "keyId", "requestedModel", "servedModel", rule, outcome, status, "errorKind", coalesce(stream, false), "latencyMs", "ttftMs", "promptTokens", "completionTokens", "costUsd", attempts, decision
-  from rows from (
-    json_to_recordset(`);
-const ATTEMPTS = sql.raw(`::text::json) as (id text, at float8, "keyId" text, "requestedModel" text, "servedModel" text, rule text, outcome text, status int, "errorKind" text, stream boolean, "latencyMs" float8, "ttftMs" float8, "promptTokens" int, "completionTokens" int, "costUsd" float8),
-    unnest(string_to_array(`);
-const DECISIONS = sql.raw(`::text, E'\\n')),
-    unnest(string_to_array(`);
-const END = sql.raw(`::text, E'\\n'))
-  ) as row(id, at, "keyId", "requestedModel", "servedModel", rule, outcome, status, "errorKind", stream, "latencyMs", "ttftMs", "promptTokens", "completionTokens", "costUsd", attempts, decision)
-  on conflict (id) do nothing`);
+export function copyLine(event: RequestCompleted): string {
+  return `${text(event.id)}\t${new Date(event.at).toISOString()}\t${text(event.keyId)}\t${text(event.requestedModel)}\t${text(event.servedModel)}\t${text(event.rule)}\t${text(event.outcome)}\t${int(event.status)}\t${text(event.errorKind)}\t${event.stream ? 't' : 'f'}\t${float(event.latencyMs)}\t${float(event.ttftMs)}\t${int(event.promptTokens)}\t${int(event.completionTokens)}\t${float(event.costUsd)}\t${json(JSON.stringify(event.attempts))}\t${json(JSON.stringify(loggedDecision(event.decision as Decision)))}\n`;
+}
 
-/** Writes through the server's own connection pool (PostgreSQL) or embedded PGlite. */
-export function databaseSink(db: Database): BatchSink {
-  return {
-    async write(batch) {
-      await db.execute(sql.join([INSERT_BATCH, sql`${batch.rows}`, ATTEMPTS, sql`${batch.attempts}`, DECISIONS, sql`${batch.decisions}`, END]));
-    },
-  };
+const NULL = '\\N';
+const SPECIAL = /[\\\t\n\r\0]/;
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\0': '\uFFFD' };
+
+function text(value: string | null | undefined): string {
+  if (value === undefined || value === null) return NULL;
+  return SPECIAL.test(value) ? value.replace(/[\\\t\n\r\0]/g, (character) => ESCAPES[character]!) : value;
+}
+
+function json(value: string): string {
+  return value.includes('\\') ? value.replaceAll('\\', '\\\\') : value;
+}
+
+function int(value: number | undefined): string {
+  return value !== undefined && Number.isInteger(value) && Math.abs(value) <= 0x7fffffff ? String(value) : NULL;
+}
+
+/** float8 takes NaN and ±Infinity as JavaScript prints them */
+function float(value: number | undefined): string {
+  return typeof value === 'number' ? String(value) : NULL;
 }

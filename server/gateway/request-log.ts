@@ -3,21 +3,19 @@ import type { Database } from '../../db/client';
 import { requestLog } from '../../db/schema';
 import type { RequestCompleted } from '../events';
 import type { Logger } from '../logger';
-import type { Decision } from '../routing';
-import type { BatchSink, LogBatch } from './log-sink';
-import { loggedDecision } from './provenance';
+import { copyLine, type BatchSink } from './log-sink';
 
 /**
- * Decision provenance, written off the hot path: each event is turned into text at once (flat
- * strings the garbage collector never traces, instead of a graph of objects kept for a quarter of a
- * second and promoted to the old generation), queued in memory and inserted in batches (every
- * `intervalMs` or `batchSize` rows) through a sink (./log-sink.ts). A request never waits for
- * this; if the database is slow the queue grows up to `maxQueue`, then the oldest rows are dropped
- * and counted.
+ * Decision provenance, written off the hot path: each event becomes its line of COPY text at once
+ * (a flat string the garbage collector never traces, instead of a graph of objects kept for a
+ * quarter of a second and promoted to the old generation), queued in memory and written in batches
+ * (every `intervalMs` or `batchSize` rows) through a sink (./log-sink.ts). A request never waits
+ * for this; if the database is slow the queue grows up to `maxQueue`, then the oldest rows are
+ * dropped and counted. A batch the database refuses because of its data (a duplicate id, a value
+ * out of range) is split in halves until the rows at fault are found: only they are lost.
  */
 export class RequestLogWriter {
-  /** per queued row: its scalar columns, attempts and decision, each as JSON */
-  private queue: Array<[string, string, string]> = [];
+  private queue: string[] = [];
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   dropped = 0;
@@ -29,7 +27,7 @@ export class RequestLogWriter {
   ) {}
 
   enqueue(event: RequestCompleted): void {
-    this.queue.push(rowTexts(event));
+    this.queue.push(copyLine(event));
     if (this.queue.length > this.options.maxQueue) {
       const excess = this.queue.length - this.options.maxQueue;
       this.queue.splice(0, excess);
@@ -50,55 +48,32 @@ export class RequestLogWriter {
     }
     if (this.flushing) await this.flushing;
     while (this.queue.length) {
-      const batch = this.queue.splice(0, this.options.batchSize);
-      this.flushing = this.sink
-        .write(toBatch(batch))
-        .catch((error: unknown) => {
-          this.dropped += batch.length;
-          this.logger.error({ err: error, rows: batch.length }, 'request log batch failed');
-        });
+      this.flushing = this.write(this.queue.splice(0, this.options.batchSize));
       await this.flushing;
       this.flushing = null;
     }
   }
-}
 
-/**
- * One row as three JSON texts: its scalar columns (`at` stays epoch milliseconds, PostgreSQL
- * converts it), its attempts, and its decision in the logged form (chain, named model, best
- * candidates), whose candidate explanations are built here, lazily, for the first time.
- */
-function rowTexts(event: RequestCompleted): [string, string, string] {
-  const row = JSON.stringify({
-    id: event.id,
-    at: event.at,
-    keyId: event.keyId ?? null,
-    requestedModel: event.requestedModel,
-    servedModel: event.servedModel ?? null,
-    rule: event.rule,
-    outcome: event.outcome,
-    status: event.status,
-    errorKind: event.errorKind ?? null,
-    stream: event.stream,
-    latencyMs: event.latencyMs,
-    ttftMs: event.ttftMs ?? null,
-    promptTokens: event.promptTokens ?? null,
-    completionTokens: event.completionTokens ?? null,
-    costUsd: event.costUsd ?? null,
-  });
-  return [row, JSON.stringify(event.attempts), JSON.stringify(loggedDecision(event.decision as Decision))];
-}
-
-function toBatch(queued: Array<[string, string, string]>): LogBatch {
-  const rows: string[] = [];
-  const attempts: string[] = [];
-  const decisions: string[] = [];
-  for (const [row, attempt, decision] of queued) {
-    rows.push(row);
-    attempts.push(attempt);
-    decisions.push(decision);
+  private async write(rows: string[]): Promise<void> {
+    try {
+      await this.sink.write(rows.join(''));
+    } catch (error) {
+      if (rows.length > 1 && isDataError(error)) {
+        const half = rows.length >>> 1;
+        await this.write(rows.slice(0, half));
+        await this.write(rows.slice(half));
+        return;
+      }
+      this.dropped += rows.length;
+      this.logger.error({ err: error, rows: rows.length }, 'request log batch failed');
+    }
   }
-  return { rows: `[${rows.join(',')}]`, attempts: attempts.join('\n'), decisions: decisions.join('\n') };
+}
+
+/** SQLSTATE classes 22 (data exception) and 23 (integrity constraint violation): the rows are at fault, not the database. */
+function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^2[23]/.test(code);
 }
 
 export interface DecisionQuery {

@@ -1,7 +1,8 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestCompleted } from '../../server/events';
 import { databaseSink } from '../../server/gateway/log-sink';
-import { listDecisions, RequestLogWriter } from '../../server/gateway/request-log';
+import { getDecision, listDecisions, RequestLogWriter } from '../../server/gateway/request-log';
 import { createLogger } from '../../server/logger';
 import { testDrivers } from '../support/database';
 import { startTestServices, type TestServices } from '../support/services';
@@ -26,7 +27,7 @@ function event(id: string, at: number): RequestCompleted {
 
 describe.each(testDrivers)('request log writer on %s', (driver) => {
   let grove: TestServices;
-  const sinkFor = (services: TestServices) => databaseSink(services.services.database.db);
+  const sinkFor = (services: TestServices) => databaseSink(services.services.database);
   beforeAll(async () => {
     grove = await startTestServices({ driver });
   });
@@ -42,10 +43,56 @@ describe.each(testDrivers)('request log writer on %s', (driver) => {
     const rows = await listDecisions(grove.services.database.db, { model: 'log-model', limit: 10 });
     expect(rows.map((row) => row.id).sort()).toEqual(['log-batch-0', 'log-batch-1', 'log-batch-2', 'log-batch-3']);
     expect(rows[0]).toMatchObject({ outcome: 'ok', latencyMs: 12.5, attempts: [{ modelId: 'log-model', outcome: 'ok' }] });
-    // the same id twice is written once
-    writer.enqueue(event('log-batch-0', at));
+  });
+
+  it('loses only the rows the database refuses: a batch with a bad row is split until it is found', async () => {
+    const writer = new RequestLogWriter(sinkFor(grove), createLogger('silent'), { intervalMs: 60_000, batchSize: 100, maxQueue: 100 });
+    const at = Date.now();
+    writer.enqueue(event('log-split-0', at));
     await writer.flush();
-    expect(await listDecisions(grove.services.database.db, { model: 'log-model', limit: 10 })).toHaveLength(4);
+    // a duplicate id among seven new rows: COPY refuses the batch, the writer keeps the seven
+    for (let index = 1; index <= 7; index += 1) {
+      writer.enqueue(event(index === 4 ? 'log-split-0' : `log-split-${index}`, at + index));
+    }
+    await writer.flush();
+    expect(writer.dropped).toBe(1);
+    const rows = await listDecisions(grove.services.database.db, { since: new Date(at - 1).toISOString(), limit: 20 });
+    expect(rows.filter((row) => row.id.startsWith('log-split-')).map((row) => row.id).sort()).toEqual(['log-split-0', 'log-split-1', 'log-split-2', 'log-split-3', 'log-split-5', 'log-split-6', 'log-split-7']);
+  });
+
+  it('stores text fields with tabs, newlines, backslashes and NUL, JSON with escapes, and out-of-range numbers as null', async () => {
+    const writer = new RequestLogWriter(sinkFor(grove), createLogger('silent'), { intervalMs: 60_000, batchSize: 100, maxQueue: 100 });
+    const odd: RequestCompleted = {
+      ...event('log-odd\tab', Date.now()),
+      requestedModel: 'back\\slash, tab \t, newline \n, return \r, a literal \\N, NUL \0 end',
+      keyId: '\\N',
+      rule: null,
+      errorKind: 'tab\there',
+      latencyMs: Number.NaN,
+      ttftMs: Number.POSITIVE_INFINITY,
+      promptTokens: 2 ** 40,
+      completionTokens: 1.5,
+      costUsd: 1e-9,
+      attempts: [{ modelId: 'a\\b"c\nd', provider: 'simulated', startedAt: 1, latencyMs: 0.25, outcome: 'ok' }],
+      decision: { id: 'x', chain: [], candidates: [], note: 'quote " backslash \\ newline \n tab \t unicode \u2028 é 🌲' },
+    };
+    writer.enqueue(odd);
+    await writer.flush();
+    expect(writer.dropped).toBe(0);
+    const row = await getDecision(grove.services.database.db, odd.id);
+    expect(row).toMatchObject({
+      requestedModel: 'back\\slash, tab \t, newline \n, return \r, a literal \\N, NUL \uFFFD end',
+      keyId: '\\N',
+      rule: null,
+      errorKind: 'tab\there',
+      ttftMs: Number.POSITIVE_INFINITY,
+      promptTokens: null,
+      completionTokens: null,
+      costUsd: 1e-9,
+      attempts: odd.attempts,
+      decision: odd.decision,
+    });
+    expect(row?.latencyMs).toBeNaN();
   });
 
   it('drops the oldest rows past maxQueue, and counts them', async () => {
@@ -56,6 +103,24 @@ describe.each(testDrivers)('request log writer on %s', (driver) => {
     await writer.flush();
     const rows = await listDecisions(grove.services.database.db, { since: new Date(at - 1).toISOString(), until: new Date(at + 1).toISOString(), limit: 10 });
     expect(rows.map((row) => row.id).sort()).toEqual(['log-drop-3', 'log-drop-4']);
+  });
+
+  it.runIf(driver === 'postgres')('opens a new COPY connection when the database drops the old one', async () => {
+    const writer = new RequestLogWriter(sinkFor(grove), createLogger('silent'), { intervalMs: 60_000, batchSize: 100, maxQueue: 100 });
+    const at = Date.now();
+    writer.enqueue(event('log-reconnect-0', at));
+    await writer.flush();
+    const { db } = grove.services.database;
+    const killed = (await db.execute(sql`select pg_terminate_backend(pid) as done from pg_stat_activity where application_name = 'grove-request-log' and datname = current_database()`)) as unknown as unknown[];
+    expect(killed).toHaveLength(1);
+    // the batch in flight when the connection breaks is lost and counted; the next one gets through
+    for (let attempt = 1; attempt <= 3; attempt += 1) {
+      writer.enqueue(event(`log-reconnect-${attempt}`, at + attempt));
+      await writer.flush();
+    }
+    expect(writer.dropped).toBeLessThanOrEqual(1);
+    const rows = await listDecisions(db, { since: new Date(at - 1).toISOString(), limit: 20 });
+    expect(rows.map((row) => row.id)).toContain('log-reconnect-3');
   });
 
   it('counts a failed batch as dropped instead of throwing', async () => {
