@@ -11,6 +11,12 @@ export interface LoadOptions {
   warmupMs?: number;
   /** stop after this many requests, whatever the duration */
   maxRequests?: number;
+  /**
+   * Open loop at this many requests per second in all (spread evenly over the connections)
+   * instead of each connection sending as soon as its previous answer ended. Latency is then
+   * counted from when a request was due, so a target that falls behind pays for its queue.
+   */
+  ratePerSecond?: number;
 }
 
 export interface LoadResult {
@@ -35,9 +41,10 @@ export interface Percentiles {
 }
 
 /**
- * A closed-loop load generator with sub-millisecond timing: `connections` workers on keep-alive
- * sockets, each sending its next request when the previous answer ended. (autocannon rounds
- * latencies to whole milliseconds, too coarse for a gateway that adds a fraction of one.)
+ * A load generator with sub-millisecond timing: `connections` workers on keep-alive sockets, each
+ * sending its next request when the previous answer ended (closed loop: throughput), or at a fixed
+ * rate (open loop: latency below saturation). autocannon rounds latencies to whole milliseconds,
+ * too coarse for a gateway that adds a fraction of one.
  */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const target = new URL(options.url);
@@ -55,9 +62,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const measureFrom = started + (options.warmupMs ?? 0);
   const stopAt = measureFrom + options.durationMs;
 
-  const once = () =>
+  const once = (due?: number) =>
     new Promise<void>((resolve) => {
-      const begin = performance.now();
+      const begin = due ?? performance.now();
       let firstByte = 0;
       const outgoing = httpRequest({ host: target.hostname, port: target.port, path: target.pathname, method, agent, headers }, (response) => {
         response.on('data', () => {
@@ -85,13 +92,25 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       outgoing.end(options.body);
     });
 
-  const worker = async () => {
+  const interval = options.ratePerSecond ? (1000 * options.connections) / options.ratePerSecond : 0;
+  const worker = async (index: number) => {
+    // paced: connection i sends at started + (i / connections + k) × interval
+    let due = started + (index * interval) / options.connections;
     while (performance.now() < stopAt && (options.maxRequests === undefined || sent < options.maxRequests)) {
       sent += 1;
-      await once();
+      if (!interval) {
+        await once();
+        continue;
+      }
+      // Waiting for our own timer is not the target's time; being late because the previous
+      // answer came after this request was due is, and counts from when it was due.
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      await once(wait > 0 ? undefined : due);
+      due += interval;
     }
   };
-  await Promise.all(Array.from({ length: options.connections }, worker));
+  await Promise.all(Array.from({ length: options.connections }, (_, index) => worker(index)));
   const measuredMs = Math.max(1, Math.min(performance.now(), stopAt) - Math.max(started, measureFrom));
   agent.destroy();
   return { requests: latencies.length, warmupRequests, errors, statuses, rps: (latencies.length / measuredMs) * 1000, latencyMs: percentiles(latencies), firstByteMs: percentiles(firstBytes), servedBy };

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchDecide } from './decide';
@@ -15,6 +15,7 @@ const quick = process.argv.includes('--quick');
 const DURATION_MS = quick ? 2_000 : 5_000;
 const WARMUP_MS = quick ? 500 : 1_500;
 const ADMIN_KEY = 'grove_bench_admin_key_0123456789';
+const PACED_RATE = 1_000;
 const children: Child[] = [];
 const cleanups: Array<() => void> = [];
 
@@ -46,7 +47,7 @@ async function main() {
   const upstream = `http://127.0.0.1:${fake.port}`;
   const floor = await track(startChild('bench/floor-proxy.ts', { PORT: '0', UPSTREAM_URL: `${upstream}/v1` }, /listening (\d+)/));
   const grove = await track(
-    startChild('dist/server/main.mjs', { PORT: '0', HOST: '127.0.0.1', ...database.env, GROVE_SECRET_KEY: 'bench-secret-key-0123456789', GROVE_ADMIN_KEY: ADMIN_KEY, GROVE_SEED: 'false', GROVE_LOG_LEVEL: 'warn', GROVE_RATE_LIMIT_PER_MINUTE: '1000000000' }, /listening on http:\/\/127\.0\.0\.1:(\d+)/),
+    startChild('dist/server/main.mjs', { PORT: '0', HOST: '127.0.0.1', ...database.env, GROVE_SECRET_KEY: 'bench-secret-key-0123456789', GROVE_ADMIN_KEY: ADMIN_KEY, GROVE_SEED: 'false', GROVE_LOG_LEVEL: 'warn', GROVE_RATE_LIMIT_PER_MINUTE: '1000000000' }, /listening on http:\/\/127\.0\.0\.1:(\d+)/, startNodeFlags()),
   );
   const groveUrl = `http://127.0.0.1:${grove.port}`;
   await registerModels(groveUrl, upstream);
@@ -66,6 +67,22 @@ async function main() {
   console.log(['| mode | conns | target | p50 ms | p99 ms | added p50 | added p99 | first byte p50 | added TTFT p50 | req/s | vs floor req/s | errors | CPU µs/req | RSS MB |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|', ...rows].join('\n'));
   const stats = processStats(grove.pid);
   console.log(`\nGrove RSS now ${stats.rssMb.toFixed(0)} MB, peak ${stats.peakRssMb.toFixed(0)} MB`);
+
+  // Closed loop saturates the two cores, so its latency is mostly queueing (10 connections ÷ req/s).
+  // What a request pays for passing through a gateway shows at a rate every target keeps up with.
+  console.log(`\n## Added latency below saturation: open loop, ${PACED_RATE} req/s over 10 connections (every target keeps up)`);
+  console.log('| mode | target | p50 ms | p90 ms | p99 ms | added p50 | added p99 | added TTFT p50 | CPU µs/req |\n|---|---|---|---|---|---|---|---|---|');
+  for (const stream of [false, true]) {
+    const paced = (url: string, model: string, headers?: Record<string, string>) => runLoad({ url, headers, body: body(model, stream), connections: 10, durationMs: DURATION_MS, warmupMs: WARMUP_MS, ratePerSecond: PACED_RATE });
+    const direct = await paced(`${upstream}/v1/chat/completions`, 'bench-model');
+    const floorResult = await measured(floor, () => paced(`http://127.0.0.1:${floor.port}/`, 'bench-model'));
+    const groveResult = await measured(grove, () => paced(`${groveUrl}/v1/chat/completions`, 'bench', auth));
+    for (const [name, result] of [['direct', direct], ['floor', floorResult], ['grove', groveResult]] as const) {
+      const added = (value: number, base: number) => (name === 'direct' ? '—' : (value - base).toFixed(3));
+      const cpu = 'cpuUsPerRequest' in result ? result.cpuUsPerRequest.toFixed(0) : '—';
+      console.log(`| ${stream ? 'stream' : 'json'} | ${name} | ${result.latencyMs.p50.toFixed(3)} | ${result.latencyMs.p90.toFixed(3)} | ${result.latencyMs.p99.toFixed(3)} | ${added(result.latencyMs.p50, direct.latencyMs.p50)} | ${added(result.latencyMs.p99, direct.latencyMs.p99)} | ${added(result.firstByteMs.p50, direct.firstByteMs.p50)} | ${cpu} |`);
+    }
+  }
 
   console.log('\n## Routing decision time (pure core, 200 rules, most requests matching none)');
   console.log('| models | p50 µs | p99 µs |\n|---|---|---|');
@@ -129,6 +146,12 @@ async function registerModels(groveUrl: string, upstream: string) {
   ];
   const response = await fetch(`${groveUrl}/api/v1/apply`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` }, body: JSON.stringify({ objects }) });
   if (!response.ok) throw new Error(`registering the bench models failed: ${response.status} ${await response.text()}`);
+}
+
+/** The node flags `npm start` runs the server with (package.json), so the benchmark measures the same process. */
+function startNodeFlags(): string[] {
+  const script = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '';
+  return /\bnode ((?:--[\w-]+(?:=\S+)? )*)dist\/server\/main\.mjs/.exec(script)?.[1]?.trim().split(' ').filter(Boolean) ?? [];
 }
 
 async function track(started: Promise<Child>): Promise<Child> {
