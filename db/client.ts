@@ -103,33 +103,51 @@ async function openPglite(dataDir: string | undefined) {
 
 /**
  * COPY on PostgreSQL goes through node-postgres and pg-copy-streams on one connection of its own,
- * opened on first use and again after it breaks: postgres.js's COPY never settles when the
- * database refuses the data (a duplicate key, say), so a failed batch would hang its writer.
+ * opened on first use: postgres.js's COPY never settles when the database refuses the data (a
+ * duplicate key, say), so a failed batch would hang its writer. A COPY that fails for any reason
+ * but its data (the server closed an idle connection, restarted, the network dropped) is tried once
+ * more on a new connection; COPY is all or nothing, so the first try left no rows behind.
  */
 async function copyConnection(url: string) {
   const [{ default: pg }, { from }] = await Promise.all([import('pg'), import('pg-copy-streams')]);
   const { finished } = await import('node:stream/promises');
-  let connection: Promise<InstanceType<typeof pg.Client>> | null = null;
+  type Client = InstanceType<typeof pg.Client>;
+  let connection: Promise<Client> | null = null;
   let closed = false;
+  const discard = (opened: Promise<Client>) => {
+    if (connection === opened) connection = null;
+    opened.then((client) => client.end()).catch(() => {});
+  };
   const connect = () => {
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000, application_name: 'grove-request-log' });
     const opened = client.connect().then(() => client);
-    // a broken connection is replaced on the next call; its error reaches that call's copy stream
-    const forget = () => {
-      if (connection === opened) connection = null;
-    };
-    client.on('error', forget);
-    client.on('end', forget);
-    opened.catch(forget);
+    // a connection that breaks while idle is replaced on the next call
+    client.on('error', () => discard(opened));
+    client.on('end', () => discard(opened));
+    opened.catch(() => discard(opened));
     return opened;
+  };
+  const copyOnce = async (statement: string, rows: string) => {
+    if (closed) throw new Error('the database connection is closed');
+    const opened = (connection ??= connect());
+    try {
+      const stream = (await opened).query(from(statement));
+      stream.end(rows);
+      await finished(stream);
+    } catch (error) {
+      if (!isDataError(error)) discard(opened);
+      throw error;
+    }
   };
   return {
     async copyIn(table: string, columns: readonly string[], rows: string) {
-      if (closed) throw new Error('the database connection is closed');
-      const client = await (connection ??= connect());
-      const stream = client.query(from(`copy ${table} (${columns.join(', ')}) from stdin`));
-      stream.end(rows);
-      await finished(stream);
+      const statement = `copy ${table} (${columns.join(', ')}) from stdin`;
+      try {
+        await copyOnce(statement, rows);
+      } catch (error) {
+        if (closed || isDataError(error)) throw error;
+        await copyOnce(statement, rows);
+      }
     },
     async close() {
       closed = true;
@@ -137,6 +155,12 @@ async function copyConnection(url: string) {
       await client?.end().catch(() => {});
     },
   };
+}
+
+/** SQLSTATE classes 22 (data exception) and 23 (integrity constraint violation): the rows are at fault, not the connection. */
+export function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^2[23]/.test(code);
 }
 
 async function ping(db: Database): Promise<boolean> {

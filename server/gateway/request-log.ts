@@ -3,6 +3,7 @@ import type { Database } from '../../db/client';
 import { requestLog } from '../../db/schema';
 import type { RequestCompleted } from '../events';
 import type { Logger } from '../logger';
+import { isDataError } from '../../db/client';
 import { copyLine, type BatchSink } from './log-sink';
 
 /**
@@ -68,12 +69,6 @@ export class RequestLogWriter {
       this.logger.error({ err: error, rows: rows.length }, 'request log batch failed');
     }
   }
-}
-
-/** SQLSTATE classes 22 (data exception) and 23 (integrity constraint violation): the rows are at fault, not the database. */
-function isDataError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^2[23]/.test(code);
 }
 
 export interface DecisionQuery {
