@@ -169,19 +169,19 @@ async function answer(services: Services, request: IncomingMessage, response: Se
 async function streamAnswer(response: ServerResponse, requestId: string, answer: OpenedAnswer, body: ChatRequest): Promise<void> {
   const meta = { id: answer.id, created: answer.created, model: answer.model.metadata.id };
   const includeUsage = body.stream_options?.include_usage === true;
-  // Events that are ready together (an upstream packet often carries several) leave in one write:
-  // the socket is corked until the next tick, after the deltas already at hand are translated.
-  let corked = false;
+  // Events that are ready together (an upstream packet often carries several) leave as one HTTP
+  // chunk in one write: they are gathered until the next tick, after the deltas already at hand
+  // are translated, instead of costing a chunk and a write each.
+  let pending = '';
+  const flush = () => {
+    if (pending === '') return;
+    const text = pending;
+    pending = '';
+    if (!response.writableEnded) response.write(text);
+  };
   const send = (text: string) => {
-    if (!corked) {
-      corked = true;
-      response.cork();
-      process.nextTick(() => {
-        corked = false;
-        response.uncork();
-      });
-    }
-    response.write(text);
+    if (pending === '') process.nextTick(flush);
+    pending += text;
   };
   // no connection header: Node keeps the connection unless the client asked to close it
   response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-request-id': requestId, ...groveHeaders(answer) });
@@ -198,6 +198,7 @@ async function streamAnswer(response: ServerResponse, requestId: string, answer:
   } catch (error) {
     if (isUpstreamError(error) && error.kind !== 'aborted') send(sseData(upstreamErrorToOpenAI(error).body));
   } finally {
+    flush();
     response.end();
   }
 }
