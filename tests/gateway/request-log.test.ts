@@ -45,6 +45,35 @@ describe.each(testDrivers)('request log writer on %s', (driver) => {
     expect(rows[0]).toMatchObject({ outcome: 'ok', latencyMs: 12.5, attempts: [{ modelId: 'log-model', outcome: 'ok' }] });
   });
 
+  it('lets rows that arrive during a write wait for their own batch instead of following in batches of a few', async () => {
+    const sink = sinkFor(grove);
+    const batches: number[] = [];
+    // the database sink, made slow enough that rows keep arriving while a batch is written
+    const slow = {
+      async write(rows: string) {
+        batches.push(rows.split('\n').length - 1);
+        await new Promise((resolve) => setTimeout(resolve, 40));
+        await sink.write(rows);
+      },
+    };
+    const writer = new RequestLogWriter(slow, createLogger('silent'), { intervalMs: 150, batchSize: 20, maxQueue: 1000 });
+    const at = Date.now();
+    for (let index = 0; index < 20; index += 1) writer.enqueue(event(`log-pace-${index}`, at));
+    // 30 more rows, one every 5 ms, while the first batch is being written and after
+    for (let index = 20; index < 50; index += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      writer.enqueue(event(`log-pace-${index}`, at));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await writer.flush();
+    expect(batches.reduce((sum, size) => sum + size, 0)).toBe(50);
+    expect(batches[0]).toBe(20);
+    // a draining writer would have sent the 30 in batches of ~8 right after each write
+    expect(batches.length).toBeLessThanOrEqual(3);
+    const rows = await listDecisions(grove.services.database.db, { since: new Date(at - 1).toISOString(), until: new Date(at + 1).toISOString(), limit: 100 });
+    expect(rows.filter((row) => row.id.startsWith('log-pace-'))).toHaveLength(50);
+  });
+
   it('loses only the rows the database refuses: a batch with a bad row is split until it is found', async () => {
     const writer = new RequestLogWriter(sinkFor(grove), createLogger('silent'), { intervalMs: 60_000, batchSize: 100, maxQueue: 100 });
     const at = Date.now();

@@ -128,7 +128,8 @@ export class HttpAttempt {
   /** Closes the upstream connection if it is still open (the consumer stopped early). */
   close(): void {
     this.unlink();
-    this.abort(new Error('closed'));
+    // every stream ends here, most of them already read to the end: no Error (and its stack) then
+    if (!this.settled) this.abort(new Error('closed'));
     this.settled = true;
   }
 
