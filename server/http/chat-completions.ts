@@ -6,7 +6,7 @@ import { isUpstreamError } from '../adapters/errors';
 import { bearerToken, type Principal } from '../auth/keys';
 import type { AnswerMeta, OpenedAnswer } from '../gateway/gateway';
 import { GatewayError } from '../gateway/gateway-error';
-import { openAIErrorBody, SSE_DONE, sseData, toChatCompletion, toChunk, toRoleChunk, upstreamErrorToOpenAI } from '../openai';
+import { chunkEncoder, openAIErrorBody, SSE_DONE, sseData, toChatCompletion, toRoleChunk, upstreamErrorToOpenAI } from '../openai';
 import type { Services } from '../services';
 
 /**
@@ -185,12 +185,13 @@ async function streamAnswer(response: ServerResponse, requestId: string, answer:
   };
   // no connection header: Node keeps the connection unless the client asked to close it
   response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-request-id': requestId, ...groveHeaders(answer) });
+  const encode = chunkEncoder(meta);
   send(sseData(toRoleChunk(meta)));
   try {
     let step = await answer.deltas.next();
     while (!step.done) {
       const delta = step.value;
-      if (delta.type !== 'usage' || includeUsage) send(sseData(toChunk(delta, meta)));
+      if (delta.type !== 'usage' || includeUsage) send(encode(delta));
       step = await answer.deltas.next();
     }
     // what this answer cost, for clients that read SSE comments; every SSE parser skips them

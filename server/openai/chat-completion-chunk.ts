@@ -71,3 +71,18 @@ export function sseData(payload: unknown): string {
 }
 
 export const SSE_DONE = 'data: [DONE]\n\n';
+
+/**
+ * The SSE events of one stream. Text and reasoning deltas, nearly every event of a stream, are
+ * written around a prefix made once per stream: the text is the only part encoded per event, and
+ * no chunk object is built for it. The bytes are those of `sseData(toChunk(delta, meta))`.
+ */
+export function chunkEncoder(meta: CompletionMeta): (delta: ChatDelta) => string {
+  const head = `data: {"id":${JSON.stringify(meta.id)},"object":"chat.completion.chunk","created":${JSON.stringify(meta.created)},"model":${JSON.stringify(meta.model)},"choices":[{"index":0,"delta":{`;
+  const tail = '},"logprobs":null,"finish_reason":null}]}\n\n';
+  return (delta) => {
+    if (delta.type === 'text') return `${head}"content":${JSON.stringify(delta.text)}${tail}`;
+    if (delta.type === 'reasoning') return `${head}"reasoning_content":${JSON.stringify(delta.text)}${tail}`;
+    return sseData(toChunk(delta, meta));
+  };
+}

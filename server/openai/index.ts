@@ -1,3 +1,3 @@
 export { toChatCompletion, toOpenAIUsage, type ChatCompletionObject, type CompletionMeta, type OpenAIUsageObject } from './chat-completion';
-export { toChunk, toRoleChunk, sseData, SSE_DONE, type ChatCompletionChunkObject } from './chat-completion-chunk';
+export { chunkEncoder, toChunk, toRoleChunk, sseData, SSE_DONE, type ChatCompletionChunkObject } from './chat-completion-chunk';
 export { openAIErrorBody, defaultErrorType, upstreamErrorToOpenAI, type OpenAIErrorBody, type OpenAIErrorResponse } from './error-body';

@@ -1,6 +1,8 @@
 import { UpstreamError } from '../../server/adapters/errors';
 import type { ChatResult } from '../../server/adapters/types';
-import { SSE_DONE, openAIErrorBody, sseData, toChatCompletion, toChunk, toRoleChunk, upstreamErrorToOpenAI, defaultErrorType } from '../../server/openai';
+import fc from 'fast-check';
+import { SSE_DONE, chunkEncoder, openAIErrorBody, sseData, toChatCompletion, toChunk, toRoleChunk, upstreamErrorToOpenAI, defaultErrorType } from '../../server/openai';
+import type { ChatDelta } from '../../server/adapters/types';
 import { fixtureJson, fixtureText } from '../fakes';
 
 /** Grove's answers must have the OpenAI wire shape: compared field by field with the goldens. */
@@ -92,6 +94,26 @@ describe('chat.completion.chunk', () => {
     expect(sseData({ a: 1 })).toBe('data: {"a":1}\n\n');
     expect(SSE_DONE).toBe('data: [DONE]\n\n');
     expect(fixtureText('openai', 'stream.sse')).toContain(SSE_DONE);
+  });
+});
+
+describe('chunkEncoder', () => {
+  it('writes every delta with the bytes of sseData(toChunk(delta, meta)), whatever the text, id and model', () => {
+    const text = fc.string({ unit: 'binary' });
+    const delta: fc.Arbitrary<ChatDelta> = fc.oneof(
+      text.map((value) => ({ type: 'text' as const, text: value })),
+      text.map((value) => ({ type: 'reasoning' as const, text: value })),
+      fc.record({ index: fc.nat(3), id: fc.option(fc.string(), { nil: undefined }), name: fc.option(fc.string(), { nil: undefined }), arguments: fc.string() }).map((call) => ({ type: 'tool_call' as const, ...call })),
+      fc.constantFrom('stop', 'length', 'tool_calls', 'content_filter').map((finishReason) => ({ type: 'finish' as const, finishReason })),
+      fc.record({ inputTokens: fc.nat(), outputTokens: fc.nat() }).map((usage) => ({ type: 'usage' as const, usage })),
+    ) as fc.Arbitrary<ChatDelta>;
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), fc.nat(), fc.array(delta, { maxLength: 6 }), (id, model, created, deltas) => {
+        const meta = { id, model, created };
+        const encode = chunkEncoder(meta);
+        for (const item of deltas) expect(encode(item)).toBe(sseData(toChunk(item, meta)));
+      }),
+    );
   });
 });
 
