@@ -1,9 +1,8 @@
 import { and, desc, eq, gte, lte, type SQL } from 'drizzle-orm';
-import type { Database } from '../../db/client';
+import { isDataError, type Database } from '../../db/client';
 import { requestLog } from '../../db/schema';
 import type { RequestCompleted } from '../events';
 import type { Logger } from '../logger';
-import { isDataError } from '../../db/client';
 import { copyLine, type BatchSink } from './log-sink';
 
 /**
