@@ -17,7 +17,7 @@ export interface DatabaseHandle {
    * line) into some columns of a table, in one statement: about half the database's work per row
    * of an INSERT. All or nothing: a bad row fails the whole call with the database's error.
    */
-  copyIn(table: string, columns: readonly string[], rows: string): Promise<void>;
+  copyIn(table: string, columns: readonly string[], rows: string | Uint8Array<ArrayBuffer>): Promise<void>;
   close(): Promise<void>;
   /** PostgreSQL only: LISTEN on a channel (other instances' registry changes). */
   listen?(channel: string, onMessage: (payload: string) => void): Promise<void>;
@@ -94,7 +94,7 @@ async function openPglite(dataDir: string | undefined) {
       await migrate(drizzle(client), { migrationsFolder });
     },
     ping: () => ping(db),
-    async copyIn(table: string, columns: readonly string[], rows: string) {
+    async copyIn(table: string, columns: readonly string[], rows: string | Uint8Array<ArrayBuffer>) {
       await client.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob'`, [], { blob: new Blob([rows]) });
     },
     close: () => client.close(),
@@ -127,7 +127,7 @@ async function copyConnection(url: string) {
     opened.catch(() => discard(opened));
     return opened;
   };
-  const copyOnce = async (statement: string, rows: string) => {
+  const copyOnce = async (statement: string, rows: string | Uint8Array<ArrayBuffer>) => {
     if (closed) throw new Error('the database connection is closed');
     const opened = (connection ??= connect());
     try {
@@ -140,7 +140,7 @@ async function copyConnection(url: string) {
     }
   };
   return {
-    async copyIn(table: string, columns: readonly string[], rows: string) {
+    async copyIn(table: string, columns: readonly string[], rows: string | Uint8Array<ArrayBuffer>) {
       const statement = `copy ${table} (${columns.join(', ')}) from stdin`;
       try {
         await copyOnce(statement, rows);

@@ -3,9 +3,9 @@ import type { RequestCompleted } from '../events';
 import type { Decision } from '../routing';
 import { loggedDecision } from './provenance';
 
-/** Where batches of request-log rows go: COPY text, one row per line. Rejects if the batch is lost. */
+/** Where batches of request-log rows go: COPY text (UTF-8), one row per line. Rejects if the batch is lost. */
 export interface BatchSink {
-  write(rows: string): Promise<void>;
+  write(rows: Uint8Array<ArrayBuffer>): Promise<void>;
 }
 
 /** The request log's columns, in the order `copyLine` writes them. */

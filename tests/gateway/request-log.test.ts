@@ -50,8 +50,8 @@ describe.each(testDrivers)('request log writer on %s', (driver) => {
     const batches: number[] = [];
     // the database sink, made slow enough that rows keep arriving while a batch is written
     const slow = {
-      async write(rows: string) {
-        batches.push(rows.split('\n').length - 1);
+      async write(rows: Uint8Array<ArrayBuffer>) {
+        batches.push(Buffer.from(rows).toString('utf8').split('\n').length - 1);
         await new Promise((resolve) => setTimeout(resolve, 40));
         await sink.write(rows);
       },
