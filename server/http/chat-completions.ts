@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import secureJson from 'secure-json-parse';
 import { parseChatRequest, type ChatRequest } from '../../shared/chat';
 import { isUpstreamError } from '../adapters/errors';
 import { bearerToken, type Principal } from '../auth/keys';
@@ -82,12 +83,6 @@ export function authenticate(services: Pick<Services, 'keys'>, request: Pick<Inc
 const jsonType = /^application\/(?:[\w.+-]*\+)?json\s*(?:;|$)/i;
 const textType = /^text\/plain\s*(?:;|$)/i;
 /**
- * Bodies that may carry a key JSON.parse would turn into an object's prototype (written plainly or
- * with \u escapes): these are walked, and refused as fastify refuses them elsewhere.
- */
-const maybePoisoned = /__proto__|constructor|\\u/;
-
-/**
  * Reads the body up to `limit` bytes and decodes it by its media type: JSON (parsed), text/plain
  * (kept as a string, which the request schema then refuses), none (an empty body) or 415.
  */
@@ -128,24 +123,13 @@ function readBody(request: IncomingMessage, limit: number, done: (problem: Gatew
     if (!jsonType.test(type)) return done(unsupportedType());
     if (text.length === 0) return done(new GatewayError(400, "We could not parse the JSON body of your request: Body cannot be empty when content-type is set to 'application/json'", 'invalid_json'));
     try {
-      const body = JSON.parse(text) as unknown;
-      if (maybePoisoned.test(text)) refusePoison(body);
-      done(null, body);
+      // fastify's own parser, with its defaults: an own `__proto__` key, or a `constructor` with a
+      // `prototype`, anywhere in the body (written plainly or with \u escapes) is refused
+      done(null, secureJson.parse(text) as unknown);
     } catch (error) {
       done(new GatewayError(400, `We could not parse the JSON body of your request: ${(error as Error).message}`, 'invalid_json'));
     }
   });
-}
-
-/** Throws on an own `__proto__` key, or a `constructor` carrying a `prototype`, anywhere in the body. */
-function refusePoison(value: unknown): void {
-  if (typeof value !== 'object' || value === null) return;
-  if (Object.prototype.hasOwnProperty.call(value, '__proto__')) throw new SyntaxError('Object contains forbidden prototype property');
-  const constructor = (value as { constructor?: unknown }).constructor;
-  if (Object.prototype.hasOwnProperty.call(value, 'constructor') && typeof constructor === 'object' && constructor !== null && Object.prototype.hasOwnProperty.call(constructor, 'prototype')) {
-    throw new SyntaxError('Object contains forbidden prototype property');
-  }
-  for (const key in value) refusePoison((value as Record<string, unknown>)[key]);
 }
 
 async function answer(services: Services, request: IncomingMessage, response: ServerResponse, requestId: string, principal: Principal, raw: unknown): Promise<void> {
@@ -204,7 +188,7 @@ async function streamAnswer(response: ServerResponse, requestId: string, answer:
   }
 }
 
-export function groveHeaders(answer: AnswerMeta): Record<string, string> {
+function groveHeaders(answer: AnswerMeta): Record<string, string> {
   return { 'x-grove-model': answer.model.metadata.id, 'x-grove-decision-id': answer.id, 'x-grove-attempts': String(answer.attempts.filter((attempt) => attempt.outcome !== 'skipped').length) };
 }
 
