@@ -38,13 +38,14 @@ export function bearerToken(header: string | undefined | null): string | undefin
   return match?.[1];
 }
 
+/** How many valid raw keys KeyStore remembers before it starts over. */
+const REMEMBERED_KEYS = 10_000;
+
 /**
  * Keys live hashed in the database and, for the hot path, in a Map from hash to principal that is
  * rebuilt after every change: authenticating a key costs one SHA-256 and one lookup the first
  * time, then one lookup (keys that did authenticate are remembered until the next change).
  */
-const REMEMBERED_KEYS = 10_000;
-
 export class KeyStore {
   private byHash = new Map<string, Principal>();
   /** keys seen and found valid since the last change; wrong keys are never remembered */

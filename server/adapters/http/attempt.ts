@@ -301,18 +301,15 @@ class ResponseBody implements AsyncIterable<Buffer> {
   }
 
   async text(): Promise<string> {
-    if (this.ended && !this.error) {
-      // it all arrived already: no promise per chunk
-      const parts = this.chunks.splice(0);
-      return parts.length === 1 ? parts[0]!.toString('utf8') : Buffer.concat(parts).toString('utf8');
-    }
+    // it all arrived already (the usual case): no promise per chunk
+    if (this.ended && !this.error) return utf8(this.chunks.splice(0));
     const parts: Buffer[] = [];
     for (;;) {
       const step = await this.next();
       if (step.done) break;
       parts.push(step.value);
     }
-    return parts.length === 1 ? parts[0]!.toString('utf8') : Buffer.concat(parts).toString('utf8');
+    return utf8(parts);
   }
 }
 
@@ -324,4 +321,8 @@ function errorCode(error: unknown): string | undefined {
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
+}
+
+function utf8(parts: Buffer[]): string {
+  return parts.length === 1 ? parts[0]!.toString('utf8') : Buffer.concat(parts).toString('utf8');
 }
