@@ -88,6 +88,11 @@ export interface CallOptions {
 
 export interface ProviderAdapter {
   generate(target: ModelTarget, request: ChatRequest, options: CallOptions): Promise<ChatResult>;
-  /** Stopping the iteration early (break/return) also closes the upstream connection. */
-  stream(target: ModelTarget, request: ChatRequest, options: CallOptions): AsyncIterable<ChatDelta>;
+  /**
+   * The deltas in batches, each never empty: what one read from the upstream carried (a network
+   * read often brings several events), so that a stream costs every layer above one step per
+   * read rather than one per delta. Stopping the iteration early (break/return) also closes the
+   * upstream connection.
+   */
+  stream(target: ModelTarget, request: ChatRequest, options: CallOptions): AsyncIterable<ChatDelta[]>;
 }

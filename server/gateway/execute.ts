@@ -84,11 +84,11 @@ export function generateOnChain(context: ChainContext): Promise<ChainSuccess<Cha
 }
 
 export interface OpenedStream {
-  first: IteratorResult<ChatDelta>;
-  iterator: AsyncIterator<ChatDelta>;
+  first: IteratorResult<ChatDelta[]>;
+  iterator: AsyncIterator<ChatDelta[]>;
 }
 
-/** Opens the stream and waits for its first delta, so that a failure before any byte can fail over. */
+/** Opens the stream and waits for its first deltas, so that a failure before any byte can fail over. */
 export function openStreamOnChain(context: ChainContext): Promise<ChainSuccess<OpenedStream> | ChainFailure> {
   return runChain(context, async (target, signal) => {
     const iterator = getAdapter(target.provider).stream(target, context.request, { signal })[Symbol.asyncIterator]();

@@ -45,8 +45,8 @@ export interface StreamSummary {
 }
 
 export interface OpenedAnswer extends AnswerMeta {
-  /** the deltas, first one included; throws an UpstreamError (midStream) if the upstream fails after the first byte */
-  deltas: AsyncGenerator<ChatDelta, StreamSummary>;
+  /** the deltas in batches (./adapters/types), the first included; throws an UpstreamError (midStream) if the upstream fails after the first byte */
+  deltas: AsyncGenerator<ChatDelta[], StreamSummary>;
 }
 
 type RouteBody = Pick<ChatRequest, 'model' | 'messages' | 'max_tokens' | 'max_completion_tokens'> & { grove?: unknown };
@@ -162,13 +162,13 @@ export class Gateway {
     const health = this.health;
     const now = this.now;
 
-    async function* deltas(): AsyncGenerator<ChatDelta, StreamSummary> {
+    async function* deltas(): AsyncGenerator<ChatDelta[], StreamSummary> {
       let usage: Usage | undefined;
       let finished = false;
       try {
         let step = first;
         while (!step.done) {
-          if (step.value.type === 'usage') usage = step.value.usage;
+          for (const delta of step.value) if (delta.type === 'usage') usage = delta.usage;
           yield step.value;
           step = await iterator.next();
         }

@@ -174,8 +174,7 @@ async function streamAnswer(response: ServerResponse, requestId: string, answer:
   try {
     let step = await answer.deltas.next();
     while (!step.done) {
-      const delta = step.value;
-      if (delta.type !== 'usage' || includeUsage) send(encode(delta));
+      for (const delta of step.value) if (delta.type !== 'usage' || includeUsage) send(encode(delta));
       step = await answer.deltas.next();
     }
     // what this answer cost, for clients that read SSE comments; every SSE parser skips them

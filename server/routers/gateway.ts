@@ -45,7 +45,7 @@ export const gatewayRouter = router({
     try {
       let step = await answer.deltas.next();
       while (!step.done) {
-        yield step.value;
+        for (const delta of step.value) yield delta;
         step = await answer.deltas.next();
       }
       yield { type: 'done', costUsd: step.value.costUsd, usage: step.value.usage };

@@ -172,7 +172,7 @@ describe.each(harnesses)('$provider adapter conformance', (harness) => {
     const deltas: ChatDelta[] = [];
     const error = await caught(
       (async () => {
-        for await (const delta of adapter.stream(harness.target(), { ...hello, stream: true }, {})) deltas.push(delta);
+        for await (const batch of adapter.stream(harness.target(), { ...hello, stream: true }, {})) deltas.push(...batch);
       })(),
     );
     expect(textOf(deltas).length).toBeGreaterThan(0);
@@ -200,8 +200,8 @@ describe.each(harnesses)('$provider adapter conformance', (harness) => {
     const closed = fake.waitForAbort();
     const error = await caught(
       (async () => {
-        for await (const delta of adapter.stream(harness.target(), { ...hello, stream: true }, { signal: controller.signal })) {
-          if (delta.type === 'text') controller.abort();
+        for await (const batch of adapter.stream(harness.target(), { ...hello, stream: true }, { signal: controller.signal })) {
+          if (batch.some((delta) => delta.type === 'text')) controller.abort();
         }
       })(),
     );
@@ -214,8 +214,8 @@ describe.each(harnesses)('$provider adapter conformance', (harness) => {
     const fake = harness.fake();
     fake.setBehavior({ chunkDelayMs: 300 });
     const closed = fake.waitForAbort();
-    for await (const delta of adapter.stream(harness.target(), { ...hello, stream: true }, {})) {
-      if (delta.type === 'text') break;
+    for await (const batch of adapter.stream(harness.target(), { ...hello, stream: true }, {})) {
+      if (batch.some((delta) => delta.type === 'text')) break;
     }
     await closed;
   });

@@ -2,9 +2,13 @@ import type { ChatRequest } from '../../shared/chat';
 import { UpstreamError } from '../../server/adapters/errors';
 import type { ChatDelta, ModelTarget, ProviderName } from '../../server/adapters/types';
 
-export async function collect(stream: AsyncIterable<ChatDelta>): Promise<ChatDelta[]> {
+/** Every delta of a stream, its batches joined; the contract forbids an empty batch. */
+export async function collect(stream: AsyncIterable<ChatDelta[]>): Promise<ChatDelta[]> {
   const deltas: ChatDelta[] = [];
-  for await (const delta of stream) deltas.push(delta);
+  for await (const batch of stream) {
+    expect(batch.length).toBeGreaterThan(0);
+    deltas.push(...batch);
+  }
   return deltas;
 }
 

@@ -84,8 +84,9 @@ describe('simulated adapter', () => {
     const received: string[] = [];
     await expect(
       (async () => {
-        for await (const delta of simulatedAdapter.stream(target({ tokensPerSecond: 20 }), hello, { signal: controller.signal })) {
-          if (delta.type === 'text') {
+        for await (const batch of simulatedAdapter.stream(target({ tokensPerSecond: 20 }), hello, { signal: controller.signal })) {
+          for (const delta of batch) {
+            if (delta.type !== 'text') continue;
             received.push(delta.text);
             controller.abort();
           }

@@ -2,7 +2,7 @@ import type { ChatRequest } from '../../../shared/chat';
 import { markMidStream } from '../content';
 import { UpstreamError } from '../errors';
 import { HttpAttempt } from '../http/attempt';
-import { readSse } from '../http/read-sse';
+import { readSseDeltas } from '../http/read-sse';
 import type { CallOptions, ChatDelta, ChatResult, ModelTarget, ProviderAdapter } from '../types';
 import { AnthropicStreamTranslator } from './anthropic-stream-translator';
 import { buildAnthropicRequest } from './build-anthropic-request';
@@ -27,7 +27,7 @@ async function generate(target: ModelTarget, request: ChatRequest, options: Call
   return parseAnthropicResponse(await attempt.readJson(response), target.model);
 }
 
-async function* stream(target: ModelTarget, request: ChatRequest, options: CallOptions): AsyncGenerator<ChatDelta> {
+async function* stream(target: ModelTarget, request: ChatRequest, options: CallOptions): AsyncGenerator<ChatDelta[]> {
   const context = { provider: 'anthropic' as const, modelId: target.id };
   const body = buildAnthropicRequest(target, request, true);
   const attempt = new HttpAttempt(context, target.timeoutMs, options.signal);
@@ -35,13 +35,9 @@ async function* stream(target: ModelTarget, request: ChatRequest, options: CallO
   let started = false;
   try {
     const response = await attempt.post(endpoint(target), headers(target), body);
-    for await (const event of readSse(response, attempt)) {
-      // After message_stop the body is read to its end, so the connection can be reused.
-      if (translator.ended) continue;
-      for (const delta of translator.translate(event.data)) {
-        started = true;
-        yield delta;
-      }
+    for await (const batch of readSseDeltas(response, attempt, (data, into) => translator.translate(data, into))) {
+      started = true;
+      yield batch;
     }
     if (translator.ended) return;
     throw new UpstreamError({ ...context, kind: 'connection', message: `anthropic ${target.id}: stream ended before message_stop` });

@@ -26,47 +26,47 @@ export class AnthropicStreamTranslator {
 
   constructor(private readonly context: ErrorContext) {}
 
-  translate(data: string): ChatDelta[] {
+  /** Appends the deltas of one event to `into`; events after message_stop are read (so the connection can be reused) and ignored. */
+  translate(data: string, into: ChatDelta[]): void {
+    if (this.ended) return;
     const event = JSON.parse(data) as StreamEvent;
     switch (event.type) {
       case 'message_start':
         this.usage = { ...event.message?.usage };
-        return [];
+        return;
       case 'content_block_start': {
         const block = event.content_block;
-        if (block?.type !== 'tool_use') return [];
+        if (block?.type !== 'tool_use') return;
         const index = this.toolIndexByBlock.size;
         this.toolIndexByBlock.set(event.index ?? -1, index);
-        return [{ type: 'tool_call', index, id: block.id, name: block.name, arguments: '' }];
+        into.push({ type: 'tool_call', index, id: block.id, name: block.name, arguments: '' });
+        return;
       }
       case 'content_block_delta':
-        return this.blockDelta(event);
+        this.blockDelta(event, into);
+        return;
       case 'message_delta':
         this.usage = { ...this.usage, ...event.usage };
         this.finishReason = mapAnthropicFinishReason(event.delta?.stop_reason);
-        return [];
+        return;
       case 'message_stop':
         this.ended = true;
-        return [
-          { type: 'finish', finishReason: this.finishReason ?? 'stop' },
-          { type: 'usage', usage: convertAnthropicUsage(this.usage) },
-        ];
+        into.push({ type: 'finish', finishReason: this.finishReason ?? 'stop' }, { type: 'usage', usage: convertAnthropicUsage(this.usage) });
+        return;
       case 'error':
         throw classifyStreamError(this.context, event);
       default:
-        // ping, content_block_stop, and event types added later.
-        return [];
+      // ping, content_block_stop, and event types added later.
     }
   }
 
-  private blockDelta(event: StreamEvent): ChatDelta[] {
+  private blockDelta(event: StreamEvent, into: ChatDelta[]): void {
     const delta = event.delta;
-    if (delta?.type === 'text_delta' && delta.text) return [{ type: 'text', text: delta.text }];
-    if (delta?.type === 'thinking_delta' && delta.thinking) return [{ type: 'reasoning', text: delta.thinking }];
-    if (delta?.type === 'input_json_delta' && delta.partial_json) {
+    if (delta?.type === 'text_delta' && delta.text) into.push({ type: 'text', text: delta.text });
+    else if (delta?.type === 'thinking_delta' && delta.thinking) into.push({ type: 'reasoning', text: delta.thinking });
+    else if (delta?.type === 'input_json_delta' && delta.partial_json) {
       const index = this.toolIndexByBlock.get(event.index ?? -1);
-      if (index !== undefined) return [{ type: 'tool_call', index, arguments: delta.partial_json }];
+      if (index !== undefined) into.push({ type: 'tool_call', index, arguments: delta.partial_json });
     }
-    return [];
   }
 }

@@ -2,7 +2,7 @@ import type { ChatRequest } from '../../../shared/chat';
 import { markMidStream } from '../content';
 import { UpstreamError } from '../errors';
 import { HttpAttempt } from '../http/attempt';
-import { readSse } from '../http/read-sse';
+import { readSseDeltas } from '../http/read-sse';
 import type { CallOptions, ChatDelta, ChatResult, ModelTarget, ProviderAdapter } from '../types';
 import { buildGeminiRequest } from './build-gemini-request';
 import { GeminiStreamTranslator } from './gemini-stream-translator';
@@ -27,7 +27,7 @@ async function generate(target: ModelTarget, request: ChatRequest, options: Call
   return parseGeminiResponse(await attempt.readJson(response), target.model);
 }
 
-async function* stream(target: ModelTarget, request: ChatRequest, options: CallOptions): AsyncGenerator<ChatDelta> {
+async function* stream(target: ModelTarget, request: ChatRequest, options: CallOptions): AsyncGenerator<ChatDelta[]> {
   const context = { provider: 'gemini' as const, modelId: target.id };
   const body = buildGeminiRequest(target, request);
   const attempt = new HttpAttempt(context, target.timeoutMs, options.signal);
@@ -35,15 +35,13 @@ async function* stream(target: ModelTarget, request: ChatRequest, options: CallO
   let started = false;
   try {
     const response = await attempt.post(endpoint(target, 'streamGenerateContent?alt=sse'), headers(target), body);
-    for await (const event of readSse(response, attempt)) {
-      for (const delta of translator.translate(event.data)) {
-        started = true;
-        yield delta;
-      }
+    for await (const batch of readSseDeltas(response, attempt, (data, into) => translator.translate(data, into))) {
+      started = true;
+      yield batch;
     }
     const closing = translator.finish();
     if (!closing) throw new UpstreamError({ ...context, kind: 'connection', message: `gemini ${target.id}: stream ended without a finish reason` });
-    yield* closing;
+    yield closing;
   } catch (error) {
     throw markMidStream(attempt.toUpstreamError(error), started);
   } finally {

@@ -16,18 +16,18 @@ export class GeminiStreamTranslator {
 
   constructor(private readonly context: ErrorContext) {}
 
-  translate(data: string): ChatDelta[] {
+  /** Appends the deltas of one chunk to `into`. */
+  translate(data: string, into: ChatDelta[]): void {
     const chunk = JSON.parse(data) as GeminiResponse & { error?: unknown };
     if (chunk.error) throw classifyStreamError(this.context, chunk);
     if (chunk.usageMetadata) this.usage = chunk.usageMetadata;
     const candidate = chunk.candidates?.[0];
     if (!candidate && chunk.promptFeedback?.blockReason !== undefined) this.blocked = true;
     if (candidate?.finishReason) this.finishReason = candidate.finishReason;
-    const deltas: ChatDelta[] = [];
     for (const part of candidate?.content?.parts ?? []) {
       if (part.functionCall) {
         const index = this.toolCalls++;
-        deltas.push({
+        into.push({
           type: 'tool_call',
           index,
           id: geminiToolCallId(index),
@@ -35,10 +35,9 @@ export class GeminiStreamTranslator {
           arguments: JSON.stringify(part.functionCall.args ?? {}),
         });
       } else if (part.text) {
-        deltas.push({ type: part.thought ? 'reasoning' : 'text', text: part.text });
+        into.push({ type: part.thought ? 'reasoning' : 'text', text: part.text });
       }
     }
-    return deltas;
   }
 
   /** The closing deltas, or undefined when the stream ended without a finish reason (cut off). */

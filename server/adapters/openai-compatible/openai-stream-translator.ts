@@ -24,34 +24,34 @@ interface OpenAIChunk {
 export class OpenAIStreamTranslator {
   private finish: ChatDelta | undefined;
   private usage: ChatDelta | undefined;
-  done = false;
+  private done = false;
 
   constructor(private readonly context: ErrorContext) {}
 
-  translate(data: string): ChatDelta[] {
+  /** Appends the deltas of one chunk to `into`; whatever follows [DONE] is read and ignored. */
+  translate(data: string, into: ChatDelta[]): void {
+    if (this.done) return;
     if (data === '[DONE]') {
       this.done = true;
-      return [];
+      return;
     }
     const chunk = JSON.parse(data) as OpenAIChunk;
     if (chunk.error) throw classifyStreamError(this.context, chunk);
     if (chunk.usage) this.usage = { type: 'usage', usage: convertOpenAIUsage(chunk.usage) };
     const choice = chunk.choices?.[0];
-    if (!choice) return [];
+    if (!choice) return;
     if (choice.finish_reason) this.finish = { type: 'finish', finishReason: mapOpenAIFinishReason(choice.finish_reason) };
     const delta = choice.delta;
-    if (!delta) return [];
-    const deltas: ChatDelta[] = [];
+    if (!delta) return;
     const reasoning = delta.reasoning_content ?? delta.reasoning;
-    if (reasoning) deltas.push({ type: 'reasoning', text: reasoning });
-    if (delta.content) deltas.push({ type: 'text', text: delta.content });
+    if (reasoning) into.push({ type: 'reasoning', text: reasoning });
+    if (delta.content) into.push({ type: 'text', text: delta.content });
     for (const call of delta.tool_calls ?? []) {
       const toolDelta: ChatDelta = { type: 'tool_call', index: call.index ?? 0, arguments: call.function?.arguments ?? '' };
       if (call.id) toolDelta.id = call.id;
       if (call.function?.name) toolDelta.name = call.function.name;
-      deltas.push(toolDelta);
+      into.push(toolDelta);
     }
-    return deltas;
   }
 
   /** The closing deltas, or undefined when the stream was cut off before any finish_reason. */

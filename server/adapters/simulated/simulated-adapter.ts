@@ -93,15 +93,13 @@ async function generate(target: ModelTarget, request: ChatRequest, options: Call
   };
 }
 
-async function* stream(target: ModelTarget, request: ChatRequest, options: CallOptions): AsyncGenerator<ChatDelta> {
+async function* stream(target: ModelTarget, request: ChatRequest, options: CallOptions): AsyncGenerator<ChatDelta[]> {
   const settings = target.simulation ?? defaults;
   const random = randomFor(target);
   const call = new SimulatedCall(target, options.signal);
   await call.begin(random, settings);
   const answer = simulatedAnswer(target, request, random);
-  for (const [index, toolCall] of answer.toolCalls.entries()) {
-    yield { type: 'tool_call', index, id: toolCall.id, name: toolCall.name, arguments: toolCall.arguments };
-  }
+  if (answer.toolCalls.length > 0) yield answer.toolCalls.map((toolCall, index) => ({ type: 'tool_call', index, id: toolCall.id, name: toolCall.name, arguments: toolCall.arguments }));
   // Timers finer than a few milliseconds are not kept, so fast rates send several tokens per chunk.
   const tokensPerSecond = Math.max(1, settings.tokensPerSecond);
   const perChunk = Math.max(1, Math.ceil(tokensPerSecond / 200));
@@ -110,10 +108,12 @@ async function* stream(target: ModelTarget, request: ChatRequest, options: CallO
       call.rearm();
       await call.sleep((perChunk / tokensPerSecond) * 1000);
     }
-    yield { type: 'text', text: answer.tokens.slice(index, index + perChunk).join('') };
+    yield [{ type: 'text', text: answer.tokens.slice(index, index + perChunk).join('') }];
   }
-  yield { type: 'finish', finishReason: answer.finishReason };
-  yield { type: 'usage', usage: answer.usage };
+  yield [
+    { type: 'finish', finishReason: answer.finishReason },
+    { type: 'usage', usage: answer.usage },
+  ];
 }
 
 export const simulatedAdapter: ProviderAdapter = { generate, stream };
