@@ -7,7 +7,7 @@ import { isUpstreamError } from '../adapters/errors';
 import { bearerToken, type Principal } from '../auth/keys';
 import type { AnswerMeta, OpenedAnswer } from '../gateway/gateway';
 import { GatewayError } from '../gateway/gateway-error';
-import { chunkEncoder, openAIErrorBody, SSE_DONE, sseData, toChatCompletion, toRoleChunk, upstreamErrorToOpenAI } from '../openai';
+import { chunkEncoder, openAIErrorBody, SSE_DONE, sseData, toChatCompletion, upstreamErrorToOpenAI } from '../openai';
 import type { Services } from '../services';
 
 /**
@@ -169,12 +169,12 @@ async function streamAnswer(response: ServerResponse, requestId: string, answer:
   };
   // no connection header: Node keeps the connection unless the client asked to close it
   response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-request-id': requestId, ...groveHeaders(answer) });
-  const encode = chunkEncoder(meta);
-  send(sseData(toRoleChunk(meta)));
+  const encoder = chunkEncoder(meta);
+  send(encoder.roleEvent);
   try {
     let step = await answer.deltas.next();
     while (!step.done) {
-      for (const delta of step.value) if (delta.type !== 'usage' || includeUsage) send(encode(delta));
+      for (const delta of step.value) if (delta.type !== 'usage' || includeUsage) send(encoder.encode(delta));
       step = await answer.deltas.next();
     }
     // what this answer cost, for clients that read SSE comments; every SSE parser skips them
@@ -182,8 +182,10 @@ async function streamAnswer(response: ServerResponse, requestId: string, answer:
   } catch (error) {
     if (isUpstreamError(error) && error.kind !== 'aborted') send(sseData(upstreamErrorToOpenAI(error).body));
   } finally {
-    flush();
-    response.end();
+    // the last events and the end of the chunked body leave in one write
+    const rest = pending;
+    pending = '';
+    if (!response.writableEnded) response.end(rest);
   }
 }
 

@@ -72,17 +72,37 @@ export function sseData(payload: unknown): string {
 
 export const SSE_DONE = 'data: [DONE]\n\n';
 
+export interface ChunkEncoder {
+  /** The first event of the stream: `sseData(toRoleChunk(meta))`. */
+  readonly roleEvent: string;
+  /** One delta as its SSE event: `sseData(toChunk(delta, meta))`. */
+  encode(delta: ChatDelta): string;
+}
+
 /**
- * The SSE events of one stream. Text and reasoning deltas, nearly every event of a stream, are
- * written around a prefix made once per stream: the text is the only part encoded per event, and
- * no chunk object is built for it. The bytes are those of `sseData(toChunk(delta, meta))`.
+ * The SSE events of one stream, written around prefixes made once per stream: of every event but
+ * a tool call's (rare, and built as an object), only the variable part is encoded, and no chunk
+ * object is built. The bytes are those of `sseData(toChunk(delta, meta))`.
  */
-export function chunkEncoder(meta: CompletionMeta): (delta: ChatDelta) => string {
-  const head = `data: {"id":${JSON.stringify(meta.id)},"object":"chat.completion.chunk","created":${JSON.stringify(meta.created)},"model":${JSON.stringify(meta.model)},"choices":[{"index":0,"delta":{`;
+export function chunkEncoder(meta: CompletionMeta): ChunkEncoder {
+  const base = `data: {"id":${JSON.stringify(meta.id)},"object":"chat.completion.chunk","created":${JSON.stringify(meta.created)},"model":${JSON.stringify(meta.model)},`;
+  const head = `${base}"choices":[{"index":0,"delta":{`;
   const tail = '},"logprobs":null,"finish_reason":null}]}\n\n';
-  return (delta) => {
-    if (delta.type === 'text') return `${head}"content":${JSON.stringify(delta.text)}${tail}`;
-    if (delta.type === 'reasoning') return `${head}"reasoning_content":${JSON.stringify(delta.text)}${tail}`;
-    return sseData(toChunk(delta, meta));
+  return {
+    roleEvent: `${head}"role":"assistant","content":""${tail}`,
+    encode(delta) {
+      switch (delta.type) {
+        case 'text':
+          return `${head}"content":${JSON.stringify(delta.text)}${tail}`;
+        case 'reasoning':
+          return `${head}"reasoning_content":${JSON.stringify(delta.text)}${tail}`;
+        case 'finish':
+          return `${head}},"logprobs":null,"finish_reason":${JSON.stringify(delta.finishReason)}}]}\n\n`;
+        case 'usage':
+          return `${base}"choices":[],"usage":${JSON.stringify(toOpenAIUsage(delta.usage))}}\n\n`;
+        default:
+          return sseData(toChunk(delta, meta));
+      }
+    },
   };
 }

@@ -98,20 +98,23 @@ describe('chat.completion.chunk', () => {
 });
 
 describe('chunkEncoder', () => {
-  it('writes every delta with the bytes of sseData(toChunk(delta, meta)), whatever the text, id and model', () => {
+  it('writes the role chunk and every delta with the bytes of sseData(toChunk(…)), whatever the text, id and model', () => {
     const text = fc.string({ unit: 'binary' });
     const delta: fc.Arbitrary<ChatDelta> = fc.oneof(
       text.map((value) => ({ type: 'text' as const, text: value })),
       text.map((value) => ({ type: 'reasoning' as const, text: value })),
       fc.record({ index: fc.nat(3), id: fc.option(fc.string(), { nil: undefined }), name: fc.option(fc.string(), { nil: undefined }), arguments: fc.string() }).map((call) => ({ type: 'tool_call' as const, ...call })),
       fc.constantFrom('stop', 'length', 'tool_calls', 'content_filter').map((finishReason) => ({ type: 'finish' as const, finishReason })),
-      fc.record({ inputTokens: fc.nat(), outputTokens: fc.nat() }).map((usage) => ({ type: 'usage' as const, usage })),
+      fc
+        .record({ promptTokens: fc.nat(), completionTokens: fc.nat(), cachedTokens: fc.option(fc.nat(), { nil: undefined }), reasoningTokens: fc.option(fc.nat(), { nil: undefined }) })
+        .map((usage) => ({ type: 'usage' as const, usage: { ...usage, totalTokens: usage.promptTokens + usage.completionTokens } })),
     ) as fc.Arbitrary<ChatDelta>;
     fc.assert(
       fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), fc.nat(), fc.array(delta, { maxLength: 6 }), (id, model, created, deltas) => {
         const meta = { id, model, created };
-        const encode = chunkEncoder(meta);
-        for (const item of deltas) expect(encode(item)).toBe(sseData(toChunk(item, meta)));
+        const encoder = chunkEncoder(meta);
+        expect(encoder.roleEvent).toBe(sseData(toRoleChunk(meta)));
+        for (const item of deltas) expect(encoder.encode(item)).toBe(sseData(toChunk(item, meta)));
       }),
     );
   });

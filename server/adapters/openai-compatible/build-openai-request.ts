@@ -6,12 +6,16 @@ import type { ModelTarget } from '../types';
  * each have their own), minus Grove's routing hints, with the upstream model name.
  */
 export function buildOpenAIRequest(target: ModelTarget, request: ChatRequest, stream: boolean): Record<string, unknown> {
-  const { grove: _grove, stream: _stream, stream_options: streamOptions, ...rest } = request;
-  const body: Record<string, unknown> = { ...rest, model: target.model };
+  // a copy by loop: a rest pattern over a body of unknown keys costs several times as much
+  const body: Record<string, unknown> = {};
+  for (const key in request) if (!omitted.has(key)) body[key] = request[key as keyof ChatRequest];
+  body.model = target.model;
   // Usage is always asked for, since Grove prices every answer; OpenAI rejects stream_options without stream.
   if (stream) {
     body.stream = true;
-    body.stream_options = { ...streamOptions, include_usage: true };
+    body.stream_options = { ...request.stream_options, include_usage: true };
   }
   return body;
 }
+
+const omitted = new Set(['grove', 'stream', 'stream_options']);
