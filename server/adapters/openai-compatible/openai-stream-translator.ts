@@ -3,7 +3,7 @@ import type { ChatDelta } from '../types';
 import { convertOpenAIUsage, type OpenAIUsage } from './parse-openai-response';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason';
 
-interface OpenAIChunk {
+export interface OpenAIChunk {
   error?: unknown;
   choices?: {
     delta?: {
@@ -16,6 +16,22 @@ interface OpenAIChunk {
   }[];
   usage?: OpenAIUsage | null;
 }
+
+/** A JSON string literal, by JSON's own grammar. */
+const STRING = String.raw`"(?:[^"\\\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"`;
+
+/**
+ * The chunk that nearly every token of an OpenAI, vLLM or Ollama stream arrives in: the envelope
+ * and one choice whose delta holds only content (a role at most), no finish, no usage, written as
+ * compact JSON in that key order. An anchored pattern of JSON's grammar recognises it and reads its
+ * content without JSON.parse, at about a seventh of the cost; any other text is parsed in full.
+ * Whatever the pattern accepts is valid JSON whose full parse gives the same delta (the tests hold
+ * the two paths to that).
+ */
+const TEXT_CHUNK = new RegExp(
+  String.raw`^\{"id":${STRING},"object":"chat\.completion\.chunk","created":\d+,"model":${STRING},(?:"service_tier":${STRING},)?(?:"system_fingerprint":(?:${STRING}|null),)?` +
+    String.raw`"choices":\[\{"index":0,"delta":\{(?:"role":"assistant",)?"content":(${STRING})\}(?:,"logprobs":null)?,"finish_reason":null\}\](?:,"usage":null)?(?:,"obfuscation":${STRING})?\}$`,
+);
 
 /**
  * OpenAI chunks → ChatDeltas. The finish is held back until the stream ends, so that the usage
@@ -35,7 +51,15 @@ export class OpenAIStreamTranslator {
       this.done = true;
       return;
     }
-    const chunk = JSON.parse(data) as OpenAIChunk;
+    const text = TEXT_CHUNK.exec(data)?.[1];
+    if (text === undefined) return this.translateChunk(JSON.parse(data) as OpenAIChunk, into);
+    // a literal without escapes is its own text
+    const content = text.includes('\\') ? (JSON.parse(text) as string) : text.slice(1, -1);
+    if (content) into.push({ type: 'text', text: content });
+  }
+
+  /** One chunk, parsed. */
+  translateChunk(chunk: OpenAIChunk, into: ChatDelta[]): void {
     if (chunk.error) throw classifyStreamError(this.context, chunk);
     if (chunk.usage) this.usage = { type: 'usage', usage: convertOpenAIUsage(chunk.usage) };
     const choice = chunk.choices?.[0];
