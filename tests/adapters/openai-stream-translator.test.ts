@@ -104,8 +104,9 @@ const nearMiss = fc.tuple(
     (chunk) => ({ ...chunk, object: 'chat.completion' }),
     (chunk) => ({ ...chunk, created: -5 }),
     (chunk) => ({ ...chunk, extra: true }),
-    // not JSON at all: a raw control character inside the content string
+    // not JSON at all: a raw control character inside the content string, a number with a leading zero
     (chunk) => JSON.stringify(chunk).replace('"content":"', '"content":"\u0001'),
+    (chunk) => JSON.stringify(chunk).replace(/"created":(\d+)/, '"created":0$1'),
   ),
 ).map(([chunk, change]) => change(chunk as Chunk));
 const chunk = fc.oneof(textChunk, nearMiss, anyChunk);

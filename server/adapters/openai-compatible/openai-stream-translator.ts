@@ -29,7 +29,7 @@ const STRING = String.raw`"(?:[^"\\\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4
  * the two paths to that).
  */
 const TEXT_CHUNK = new RegExp(
-  String.raw`^\{"id":${STRING},"object":"chat\.completion\.chunk","created":\d+,"model":${STRING},(?:"service_tier":${STRING},)?(?:"system_fingerprint":(?:${STRING}|null),)?` +
+  String.raw`^\{"id":${STRING},"object":"chat\.completion\.chunk","created":(?:0|[1-9]\d*),"model":${STRING},(?:"service_tier":${STRING},)?(?:"system_fingerprint":(?:${STRING}|null),)?` +
     String.raw`"choices":\[\{"index":0,"delta":\{(?:"role":"assistant",)?"content":(${STRING})\}(?:,"logprobs":null)?,"finish_reason":null\}\](?:,"usage":null)?(?:,"obfuscation":${STRING})?\}$`,
 );
 
