@@ -6,11 +6,11 @@ import type { Logger } from '../logger';
 import { copyLine, type BatchSink } from './log-sink';
 
 /**
- * Decision provenance, written off the hot path: each event becomes its line of COPY text at once,
- * encoded to bytes (joining 250 lines as strings cost ~1.4 ms of main thread at flush time; as
- * buffers it is a 30 µs copy), queued in memory and written in batches through a sink
- * (./log-sink.ts). A batch
- * goes when `batchSize` rows are queued, or `intervalMs` after the first row that is waiting; rows
+ * Decision provenance, written off the hot path: each event becomes its line of COPY text once the
+ * current turn's I/O callbacks are done (after the answers of that turn went out), encoded to bytes
+ * (joining 250 lines as strings cost ~1.4 ms of main thread at flush time; as buffers it is a 30 µs
+ * copy), queued in memory and written in batches through a sink (./log-sink.ts). A batch goes when
+ * `batchSize` rows are queued, or `intervalMs` after the first row that is waiting; rows
  * that arrive while a batch is being written wait for their own turn rather than follow at once in
  * a batch of a few (a writer that drained continuously sent batches of ~14 rows at 3,000 req/s, and
  * each statement and commit costs the database more than many rows). A request never waits for
@@ -19,8 +19,15 @@ import { copyLine, type BatchSink } from './log-sink';
  * range) is split in halves until the rows at fault are found: only they are lost.
  */
 export class RequestLogWriter {
-  /** each row's line, encoded at once: off the JavaScript heap while it waits, and one memcpy to batch */
+  /** each row's line, encoded: off the JavaScript heap while it waits, and one memcpy to batch */
   private queue: Buffer[] = [];
+  /**
+   * Events not encoded yet. They are encoded together once the I/O callbacks of the current turn
+   * are done (setImmediate): the answer that produced an event leaves before its log line (with
+   * its decision's explanation) is written.
+   */
+  private unencoded: RequestCompleted[] = [];
+  private encodeScheduled = false;
   private timer: NodeJS.Timeout | null = null;
   /** the writer's loop, while it runs (one at a time) */
   private running: Promise<void> | null = null;
@@ -35,20 +42,47 @@ export class RequestLogWriter {
   ) {}
 
   enqueue(event: RequestCompleted): void {
-    this.queue.push(Buffer.from(copyLine(event)));
-    if (this.queue.length > this.options.maxQueue) {
-      const excess = this.queue.length - this.options.maxQueue;
-      this.queue.splice(0, excess);
+    this.unencoded.push(event);
+    const excess = this.queue.length + this.unencoded.length - this.options.maxQueue;
+    if (excess > 0) {
+      // the oldest go first: encoded rows, then events
+      const encoded = Math.min(excess, this.queue.length);
+      this.queue.splice(0, encoded);
+      this.unencoded.splice(0, excess - encoded);
       this.dropped += excess;
     }
-    if (this.queue.length >= this.options.batchSize) this.start();
+    if (!this.encodeScheduled) {
+      this.encodeScheduled = true;
+      setImmediate(this.encodeScheduledEvents);
+    }
+  }
+
+  private readonly encodeScheduledEvents = (): void => {
+    this.encodeScheduled = false;
+    this.encode();
+    if (this.queue.length >= this.options.batchSize) void this.start();
     else this.arm();
+  };
+
+  private encode(): void {
+    if (this.unencoded.length === 0) return;
+    const events = this.unencoded;
+    this.unencoded = [];
+    for (const event of events) {
+      try {
+        this.queue.push(Buffer.from(copyLine(event)));
+      } catch (error) {
+        this.dropped += 1;
+        this.logger.error({ err: error, id: event.id }, 'request log row could not be encoded');
+      }
+    }
   }
 
   /** Writes everything queued; resolves when it is in the database (shutdown, tests, readers). */
   async flush(): Promise<void> {
     this.draining += 1;
     try {
+      this.encode();
       while (this.queue.length > 0 || this.running) await this.start();
     } finally {
       this.draining -= 1;
@@ -77,6 +111,7 @@ export class RequestLogWriter {
 
   /** One batch, then more only while full ones are queued (or a flush waits for every row). */
   private async run(): Promise<void> {
+    this.encode();
     while (this.queue.length > 0) {
       await this.write(this.queue.splice(0, this.options.batchSize));
       if (this.queue.length < this.options.batchSize && this.draining === 0) return;

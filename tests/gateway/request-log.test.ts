@@ -161,4 +161,29 @@ describe.each(testDrivers)('request log writer on %s', (driver) => {
     await writer.flush();
     expect(writer.dropped).toBe(1);
   });
+
+  it('encodes a row after the turn that produced it (the explanation is not on the answer path), and drops one that cannot be encoded', async () => {
+    const writer = new RequestLogWriter(sinkFor(grove), createLogger('silent'), { intervalMs: 60_000, batchSize: 100, maxQueue: 100 });
+    const at = Date.now();
+    let explained = false;
+    const lazy = event('log-lazy', at);
+    lazy.decision = {
+      id: 'log-lazy',
+      chain: ['log-model'],
+      get candidates() {
+        explained = true;
+        return [];
+      },
+    };
+    const unencodable = { ...event('log-unencodable', at), decision: { id: 'log-unencodable', tokens: 1n } };
+    writer.enqueue(lazy);
+    writer.enqueue(unencodable);
+    expect(explained).toBe(false);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(explained).toBe(true);
+    expect(writer.dropped).toBe(1);
+    await writer.flush();
+    expect(await getDecision(grove.services.database.db, 'log-lazy')).toMatchObject({ decision: { id: 'log-lazy', candidates: [] } });
+    expect(await getDecision(grove.services.database.db, 'log-unencodable')).toBeUndefined();
+  });
 });
