@@ -14,6 +14,11 @@ import { processStats, startChild, type Child } from './processes';
 const quick = process.argv.includes('--quick');
 const DURATION_MS = quick ? 2_000 : 5_000;
 const WARMUP_MS = quick ? 500 : 1_500;
+/** Direct, floor and Grove are measured in interleaved rounds, so that a burst of the shared machine's load falls on all three. */
+const ROUNDS = quick ? 3 : 5;
+const ROUND_MS = quick ? 750 : 1_500;
+/** each round opens new connections: their first requests are not counted */
+const ROUND_WARMUP_MS = 250;
 const ADMIN_KEY = 'grove_bench_admin_key_0123456789';
 const PACED_RATE = 1_000;
 const children: Child[] = [];
@@ -52,19 +57,23 @@ async function main() {
   const groveUrl = `http://127.0.0.1:${grove.port}`;
   await registerModels(groveUrl, upstream);
 
-  console.log(`Grove benchmark — ${new Date().toISOString()}, node ${process.version}, Grove on ${database.label}, ${DURATION_MS / 1000}s per scenario after ${WARMUP_MS / 1000}s warm-up`);
+  console.log(`Grove benchmark — ${new Date().toISOString()}, node ${process.version}, Grove on ${database.label}`);
+  console.log(`Each scenario: a ${WARMUP_MS / 1000} s warm-up per target, then ${ROUNDS} interleaved rounds of ${ROUND_MS / 1000} s per target (direct, floor, Grove, the order rotating); figures are medians over the rounds, ratios and added latencies taken within each round.`);
   console.log('\n## Gateway overhead: the same fake upstream, direct vs floor proxy vs Grove');
   const auth = { authorization: `Bearer ${ADMIN_KEY}` };
+  const targets = (stream: boolean, connections: number, ratePerSecond?: number): RoundTarget[] => {
+    const load = (url: string, model: string, headers?: Record<string, string>) => (durationMs: number, warmupMs: number) => runLoad({ url, headers, body: body(model, stream), connections, durationMs, warmupMs, ratePerSecond });
+    return [
+      { name: 'direct', load: load(`${upstream}/v1/chat/completions`, 'bench-model') },
+      { name: 'floor', child: floor, load: load(`http://127.0.0.1:${floor.port}/`, 'bench-model') },
+      { name: 'grove', child: grove, load: load(`${groveUrl}/v1/chat/completions`, 'bench', auth) },
+    ];
+  };
   const rows: string[] = [];
   for (const stream of [false, true]) {
-    for (const connections of [10, 50]) {
-      const direct = await runLoad({ url: `${upstream}/v1/chat/completions`, body: body('bench-model', stream), connections, durationMs: DURATION_MS, warmupMs: WARMUP_MS });
-      const floorResult = await measured(floor, () => runLoad({ url: `http://127.0.0.1:${floor.port}/`, body: body('bench-model', stream), connections, durationMs: DURATION_MS, warmupMs: WARMUP_MS }));
-      const groveResult = await measured(grove, () => runLoad({ url: `${groveUrl}/v1/chat/completions`, headers: auth, body: body('bench', stream), connections, durationMs: DURATION_MS, warmupMs: WARMUP_MS }));
-      rows.push(...overheadRows(stream ? 'stream' : 'json', connections, direct, floorResult, groveResult));
-    }
+    for (const connections of [10, 50]) rows.push(...overheadRows(stream ? 'stream' : 'json', connections, await interleaved(targets(stream, connections))));
   }
-  console.log(['| mode | conns | target | p50 ms | p99 ms | added p50 | added p99 | first byte p50 | added TTFT p50 | req/s | vs floor req/s | errors | CPU µs/req | RSS MB |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|', ...rows].join('\n'));
+  console.log(['| mode | conns | target | p50 ms | p99 ms | added p50 | added p99 | first byte p50 | added TTFT p50 | req/s | vs floor req/s (min–max) | errors | CPU µs/req | RSS MB |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|', ...rows].join('\n'));
   const stats = processStats(grove.pid);
   console.log(`\nGrove RSS now ${stats.rssMb.toFixed(0)} MB, peak ${stats.peakRssMb.toFixed(0)} MB`);
 
@@ -73,14 +82,12 @@ async function main() {
   console.log(`\n## Added latency below saturation: open loop, ${PACED_RATE} req/s over 10 connections (every target keeps up)`);
   console.log('| mode | target | p50 ms | p90 ms | p99 ms | added p50 | added p99 | added TTFT p50 | CPU µs/req |\n|---|---|---|---|---|---|---|---|---|');
   for (const stream of [false, true]) {
-    const paced = (url: string, model: string, headers?: Record<string, string>) => runLoad({ url, headers, body: body(model, stream), connections: 10, durationMs: DURATION_MS, warmupMs: WARMUP_MS, ratePerSecond: PACED_RATE });
-    const direct = await paced(`${upstream}/v1/chat/completions`, 'bench-model');
-    const floorResult = await measured(floor, () => paced(`http://127.0.0.1:${floor.port}/`, 'bench-model'));
-    const groveResult = await measured(grove, () => paced(`${groveUrl}/v1/chat/completions`, 'bench', auth));
-    for (const [name, result] of [['direct', direct], ['floor', floorResult], ['grove', groveResult]] as const) {
-      const added = (value: number, base: number) => (name === 'direct' ? '—' : (value - base).toFixed(3));
-      const cpu = 'cpuUsPerRequest' in result ? result.cpuUsPerRequest.toFixed(0) : '—';
-      console.log(`| ${stream ? 'stream' : 'json'} | ${name} | ${result.latencyMs.p50.toFixed(3)} | ${result.latencyMs.p90.toFixed(3)} | ${result.latencyMs.p99.toFixed(3)} | ${added(result.latencyMs.p50, direct.latencyMs.p50)} | ${added(result.latencyMs.p99, direct.latencyMs.p99)} | ${added(result.firstByteMs.p50, direct.firstByteMs.p50)} | ${cpu} |`);
+    const rounds = await interleaved(targets(stream, 10, PACED_RATE));
+    for (const name of ['direct', 'floor', 'grove'] as const) {
+      const figure = (pick: (round: RoundResult) => number) => median(rounds[name].map(pick)).toFixed(3);
+      const added = (pick: (result: LoadResult) => number) => (name === 'direct' ? '—' : addedMedian(rounds, name, pick).toFixed(3));
+      const cpu = name === 'direct' ? '—' : median(rounds[name].map((round) => round.cpuUsPerRequest)).toFixed(0);
+      console.log(`| ${stream ? 'stream' : 'json'} | ${name} | ${figure((r) => r.latencyMs.p50)} | ${figure((r) => r.latencyMs.p90)} | ${figure((r) => r.latencyMs.p99)} | ${added((r) => r.latencyMs.p50)} | ${added((r) => r.latencyMs.p99)} | ${added((r) => r.firstByteMs.p50)} | ${cpu} |`);
     }
   }
 
@@ -106,22 +113,74 @@ async function main() {
   console.log(`\nAvailability with 30% of the primary's calls failing: ${flaky.requests - flaky.errors}/${flaky.requests} answered; the primary served ${primaryShare.toFixed(1)}% (the rest failed over).`);
 }
 
-/** Runs a load and records the target process's CPU time per request and its RSS after it. */
-async function measured(child: Child, load: () => Promise<LoadResult>): Promise<LoadResult & { cpuUsPerRequest: number; rssMb: number }> {
-  const before = processStats(child.pid);
+type TargetName = 'direct' | 'floor' | 'grove';
+
+interface RoundTarget {
+  name: TargetName;
+  /** the process whose CPU is counted (none for the upstream called directly) */
+  child?: Child;
+  load(durationMs: number, warmupMs: number): Promise<LoadResult>;
+}
+
+interface RoundResult extends LoadResult {
+  cpuUsPerRequest: number;
+  /** the process's resident memory after the round */
+  rssMb: number;
+}
+
+type Rounds = Record<TargetName, RoundResult[]>;
+
+/**
+ * Warms every target up, then measures them in ROUNDS interleaved rounds, the order rotating from
+ * round to round. On a shared machine the load of the neighbours comes in bursts of seconds: in
+ * rounds, a burst falls on all three targets instead of on whichever one runs at that moment.
+ */
+async function interleaved(targets: RoundTarget[]): Promise<Rounds> {
+  for (const target of targets) await target.load(WARMUP_MS, WARMUP_MS);
+  const rounds: Rounds = { direct: [], floor: [], grove: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let step = 0; step < targets.length; step++) {
+      const target = targets[(round + step) % targets.length]!;
+      rounds[target.name].push(await measured(target.child, () => target.load(ROUND_MS, ROUND_WARMUP_MS)));
+    }
+  }
+  return rounds;
+}
+
+/** Runs a load and records the target process's CPU time per request (every request sent, warm-up included). */
+async function measured(child: Child | undefined, load: () => Promise<LoadResult>): Promise<RoundResult> {
+  const before = child ? processStats(child.pid) : undefined;
   const result = await load();
+  if (!child || !before) return { ...result, cpuUsPerRequest: NaN, rssMb: NaN };
   const after = processStats(child.pid);
-  // the CPU time includes the warm-up, so divide by every request sent, warm-up included
   const sent = result.requests + result.warmupRequests;
   return { ...result, cpuUsPerRequest: ((after.cpuSeconds - before.cpuSeconds) * 1e6) / Math.max(1, sent), rssMb: after.rssMb };
 }
 
-function overheadRows(mode: string, connections: number, direct: LoadResult, floor: Awaited<ReturnType<typeof measured>>, grove: Awaited<ReturnType<typeof measured>>): string[] {
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** The median over the rounds of (target − direct), each difference taken within its round. */
+function addedMedian(rounds: Rounds, name: TargetName, pick: (result: LoadResult) => number): number {
+  return median(rounds[name].map((result, round) => pick(result) - pick(rounds.direct[round]!)));
+}
+
+function overheadRows(mode: string, connections: number, rounds: Rounds): string[] {
   const f = (value: number) => value.toFixed(3);
-  const row = (name: string, result: LoadResult, extra: string) =>
-    `| ${mode} | ${connections} | ${name} | ${f(result.latencyMs.p50)} | ${f(result.latencyMs.p99)} | ${name === 'direct' ? '—' : f(result.latencyMs.p50 - direct.latencyMs.p50)} | ${name === 'direct' ? '—' : f(result.latencyMs.p99 - direct.latencyMs.p99)} | ${f(result.firstByteMs.p50)} | ${name === 'direct' ? '—' : f(result.firstByteMs.p50 - direct.firstByteMs.p50)} | ${result.rps.toFixed(0)} | ${name === 'direct' ? '—' : (result.rps / floor.rps).toFixed(2)} | ${result.errors} | ${extra}`;
-  const usage = (result: Awaited<ReturnType<typeof measured>>) => `${result.cpuUsPerRequest.toFixed(0)} | ${result.rssMb.toFixed(0)} |`;
-  return [row('direct', direct, '— | — |'), row('floor', floor, usage(floor)), row('grove', grove, usage(grove))];
+  const ratios = rounds.grove.map((result, round) => result.rps / rounds.floor[round]!.rps);
+  const row = (name: TargetName) => {
+    const results = rounds[name];
+    const at = (pick: (result: RoundResult) => number) => median(results.map(pick));
+    const added = (pick: (result: LoadResult) => number) => (name === 'direct' ? '—' : f(addedMedian(rounds, name, pick)));
+    const ratio = name === 'direct' ? '—' : name === 'floor' ? '1.00' : `${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`;
+    const usage = name === 'direct' ? '— | —' : `${at((r) => r.cpuUsPerRequest).toFixed(0)} | ${results.at(-1)!.rssMb.toFixed(0)}`;
+    const errors = results.reduce((sum, result) => sum + result.errors, 0);
+    return `| ${mode} | ${connections} | ${name} | ${f(at((r) => r.latencyMs.p50))} | ${f(at((r) => r.latencyMs.p99))} | ${added((r) => r.latencyMs.p50)} | ${added((r) => r.latencyMs.p99)} | ${f(at((r) => r.firstByteMs.p50))} | ${added((r) => r.firstByteMs.p50)} | ${at((r) => r.rps).toFixed(0)} | ${ratio} | ${errors} | ${usage} |`;
+  };
+  return [row('direct'), row('floor'), row('grove')];
 }
 
 function failoverRow(label: string, result: LoadResult, healthy: LoadResult): string {
