@@ -14,6 +14,7 @@ import type { Context } from './trpc';
 import { registerRestErrors } from './http/rest-errors';
 import { registerV1 } from './http/v1';
 import { createChatCompletionsHandler, isChatCompletions } from './http/chat-completions';
+import { requestIdOf } from './http/request-id';
 
 const defaultStaticDir = projectPath('dist', 'client');
 
@@ -34,7 +35,7 @@ export async function buildApp(services: Services) {
     },
     loggerInstance: services.logger,
     bodyLimit: config.bodyLimitBytes,
-    genReqId: (request) => (request.headers['x-request-id'] as string | undefined) ?? randomUUID(),
+    genReqId: (request) => requestIdOf(request.headers),
     requestIdHeader: false,
     forceCloseConnections: false,
   });

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import secureJson from 'secure-json-parse';
@@ -9,6 +8,7 @@ import type { AnswerMeta, OpenedAnswer } from '../gateway/gateway';
 import { GatewayError } from '../gateway/gateway-error';
 import { chunkEncoder, openAIErrorBody, SSE_DONE, sseData, toChatCompletion, upstreamErrorToOpenAI } from '../openai';
 import type { Services } from '../services';
+import { requestIdOf } from './request-id';
 
 /**
  * `POST /v1/chat/completions` on Node's own request and response, ahead of fastify's router: the
@@ -33,7 +33,7 @@ export function isChatCompletions(request: IncomingMessage): boolean {
 export function createChatCompletionsHandler(services: Services): ChatCompletionsHandler {
   let closing = false;
   const handler = ((request: IncomingMessage, response: ServerResponse) => {
-    const requestId = headerString(request.headers['x-request-id']) ?? randomUUID();
+    const requestId = requestIdOf(request.headers);
     if (closing) {
       response.setHeader('connection', 'close');
       sendError(response, requestId, new GatewayError(503, 'The server is shutting down; retry on another instance.', 'server_shutting_down'));
@@ -227,8 +227,4 @@ function connectionSignal(socket: Socket): AbortSignal {
     connectionControllers.set(socket, (controller = created));
   }
   return controller.signal;
-}
-
-function headerString(value: string | string[] | undefined): string | undefined {
-  return typeof value === 'string' && value.length > 0 && value.length <= 200 ? value : undefined;
 }

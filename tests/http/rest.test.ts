@@ -128,6 +128,9 @@ describe.each(testDrivers)('REST API on %s', (driver) => {
     expect(ready.statusCode).toBe(200);
     expect(ready.json()).toEqual({ status: 'ready', database: 'reachable', migrations: 'applied' });
     expect(ready.headers['x-request-id']).toBe('probe-1');
+    // as on /v1/chat/completions: an overlong id is not echoed, a UUID is made instead
+    const overlong = await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'r'.repeat(201) } });
+    expect(overlong.headers['x-request-id']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   });
 
   it('serves tRPC over HTTP at /trpc with the same auth', async () => {
