@@ -51,11 +51,11 @@ export class OpenAIStreamTranslator {
       this.done = true;
       return;
     }
-    const text = TEXT_CHUNK.exec(data)?.[1];
-    if (text === undefined) return this.translateChunk(JSON.parse(data) as OpenAIChunk, into);
+    const literal = TEXT_CHUNK.exec(data)?.[1];
+    if (literal === undefined) return this.translateChunk(JSON.parse(data) as OpenAIChunk, into);
     // a literal without escapes is its own text
-    const content = text.includes('\\') ? (JSON.parse(text) as string) : text.slice(1, -1);
-    if (content) into.push({ type: 'text', text: content });
+    const text = literal.includes('\\') ? (JSON.parse(literal) as string) : literal.slice(1, -1);
+    if (text) into.push({ type: 'text', text });
   }
 
   /** One chunk, parsed. */
