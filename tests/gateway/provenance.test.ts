@@ -141,6 +141,12 @@ describe.each(testDrivers)('provenance on %s', (driver) => {
     expect(ids.every((id) => listed.has(id))).toBe(true);
   });
 
+  it('names each decision chatcmpl- and 128 random bits, distinct across entropy batches', () => {
+    const ids = Array.from({ length: 600 }, () => gateway.services.gateway.explain({ model: 'auto', messages: hello }, { keyId: 'ids', scopes: ['invoke'] }, {}).decision.id);
+    for (const id of ids) expect(id).toMatch(/^chatcmpl-[0-9a-f]{32}$/);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   it('explains a decision without calling any model (tRPC and REST)', async () => {
     const calls = openai.requests.length + gemini.requests.length;
     const { decision } = (await admin().route.explain({ model: 'auto', messages: hello, grove: { maxPricePer1M: 100 } })) as { decision: LoggedDecision['decision'] & { route: unknown } };
