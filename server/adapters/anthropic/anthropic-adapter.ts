@@ -1,8 +1,7 @@
 import type { ChatRequest } from '../../../shared/chat';
-import { markMidStream } from '../content';
 import { UpstreamError } from '../errors';
 import { HttpAttempt } from '../http/attempt';
-import { readSseDeltas } from '../http/read-sse';
+import { streamSse } from '../http/sse-stream';
 import type { CallOptions, ChatDelta, ChatResult, ModelTarget, ProviderAdapter } from '../types';
 import { AnthropicStreamTranslator } from './anthropic-stream-translator';
 import { buildAnthropicRequest } from './build-anthropic-request';
@@ -27,25 +26,22 @@ async function generate(target: ModelTarget, request: ChatRequest, options: Call
   return parseAnthropicResponse(await attempt.readJson(response), target.model);
 }
 
-async function* stream(target: ModelTarget, request: ChatRequest, options: CallOptions): AsyncGenerator<ChatDelta[]> {
+function stream(target: ModelTarget, request: ChatRequest, options: CallOptions): AsyncGenerator<ChatDelta[]> {
   const context = { provider: 'anthropic' as const, modelId: target.id };
-  const body = buildAnthropicRequest(target, request, true);
-  const attempt = new HttpAttempt(context, target.timeoutMs, options.signal);
   const translator = new AnthropicStreamTranslator(context);
-  let started = false;
-  try {
-    const response = await attempt.post(endpoint(target), headers(target), body);
-    for await (const batch of readSseDeltas(response, attempt, (data, into) => translator.translate(data, into))) {
-      started = true;
-      yield batch;
-    }
-    if (translator.ended) return;
-    throw new UpstreamError({ ...context, kind: 'connection', message: `anthropic ${target.id}: stream ended before message_stop` });
-  } catch (error) {
-    throw markMidStream(attempt.toUpstreamError(error), started);
-  } finally {
-    attempt.close();
-  }
+  return streamSse({
+    context,
+    url: endpoint(target),
+    headers: headers(target),
+    body: () => buildAnthropicRequest(target, request, true),
+    timeoutMs: target.timeoutMs,
+    signal: options.signal,
+    // after message_stop the body is still read to its end, so that the connection can be reused
+    translate: (data, into) => translator.translate(data, into),
+    finish() {
+      if (!translator.ended) throw new UpstreamError({ ...context, kind: 'connection', message: `anthropic ${target.id}: stream ended before message_stop` });
+    },
+  });
 }
 
 export const anthropicAdapter: ProviderAdapter = { generate, stream };

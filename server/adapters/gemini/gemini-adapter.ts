@@ -1,8 +1,7 @@
 import type { ChatRequest } from '../../../shared/chat';
-import { markMidStream } from '../content';
 import { UpstreamError } from '../errors';
 import { HttpAttempt } from '../http/attempt';
-import { readSseDeltas } from '../http/read-sse';
+import { streamSse } from '../http/sse-stream';
 import type { CallOptions, ChatDelta, ChatResult, ModelTarget, ProviderAdapter } from '../types';
 import { buildGeminiRequest } from './build-gemini-request';
 import { GeminiStreamTranslator } from './gemini-stream-translator';
@@ -27,26 +26,24 @@ async function generate(target: ModelTarget, request: ChatRequest, options: Call
   return parseGeminiResponse(await attempt.readJson(response), target.model);
 }
 
-async function* stream(target: ModelTarget, request: ChatRequest, options: CallOptions): AsyncGenerator<ChatDelta[]> {
+function stream(target: ModelTarget, request: ChatRequest, options: CallOptions): AsyncGenerator<ChatDelta[]> {
   const context = { provider: 'gemini' as const, modelId: target.id };
-  const body = buildGeminiRequest(target, request);
-  const attempt = new HttpAttempt(context, target.timeoutMs, options.signal);
   const translator = new GeminiStreamTranslator(context);
-  let started = false;
-  try {
-    const response = await attempt.post(endpoint(target, 'streamGenerateContent?alt=sse'), headers(target), body);
-    for await (const batch of readSseDeltas(response, attempt, (data, into) => translator.translate(data, into))) {
-      started = true;
-      yield batch;
-    }
-    const closing = translator.finish();
-    if (!closing) throw new UpstreamError({ ...context, kind: 'connection', message: `gemini ${target.id}: stream ended without a finish reason` });
-    yield closing;
-  } catch (error) {
-    throw markMidStream(attempt.toUpstreamError(error), started);
-  } finally {
-    attempt.close();
-  }
+  return streamSse({
+    context,
+    url: endpoint(target, 'streamGenerateContent?alt=sse'),
+    headers: headers(target),
+    body: () => buildGeminiRequest(target, request),
+    timeoutMs: target.timeoutMs,
+    signal: options.signal,
+    translate: (data, into) => translator.translate(data, into),
+    finish(into) {
+      // Gemini sends no end marker: a finish reason is proof of a whole answer
+      const closing = translator.finish();
+      if (!closing) throw new UpstreamError({ ...context, kind: 'connection', message: `gemini ${target.id}: stream ended without a finish reason` });
+      into.push(...closing);
+    },
+  });
 }
 
 export const geminiAdapter: ProviderAdapter = { generate, stream };

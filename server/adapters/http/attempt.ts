@@ -20,8 +20,8 @@ const connectionCodes = new Set([
 export interface UpstreamResponse {
   status: number;
   headers: HeaderReader;
-  /** the body: chunks as they arrive, or all of it with text() */
-  body: AsyncIterable<Buffer> & { text(): Promise<string> };
+  /** the body: chunks as they arrive, or all of it with text(); `complete` once every chunk has arrived and been read */
+  body: AsyncIterable<Buffer> & { text(): Promise<string>; readonly complete: boolean };
 }
 
 /**
@@ -265,6 +265,11 @@ class ResponseBody implements AsyncIterable<Buffer> {
       this.waiting = null;
       resolve({ value: undefined, done: true });
     }
+  }
+
+  /** The upstream ended the body and every chunk was read: the next read would say done. */
+  get complete(): boolean {
+    return this.ended && this.chunks.length === 0 && this.error === null;
   }
 
   fail(error: unknown): void {

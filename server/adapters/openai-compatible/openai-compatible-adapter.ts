@@ -1,8 +1,7 @@
 import type { ChatRequest } from '../../../shared/chat';
-import { markMidStream } from '../content';
 import { UpstreamError } from '../errors';
 import { HttpAttempt } from '../http/attempt';
-import { readSseDeltas } from '../http/read-sse';
+import { streamSse } from '../http/sse-stream';
 import type { CallOptions, ChatDelta, ChatResult, ModelTarget, ProviderAdapter } from '../types';
 import { buildOpenAIRequest } from './build-openai-request';
 import { OpenAIStreamTranslator } from './openai-stream-translator';
@@ -26,27 +25,24 @@ async function generate(target: ModelTarget, request: ChatRequest, options: Call
   return parseOpenAIResponse(await attempt.readJson(response), target.model);
 }
 
-async function* stream(target: ModelTarget, request: ChatRequest, options: CallOptions): AsyncGenerator<ChatDelta[]> {
+function stream(target: ModelTarget, request: ChatRequest, options: CallOptions): AsyncGenerator<ChatDelta[]> {
   const context = { provider: 'openai-compatible' as const, modelId: target.id };
-  const body = buildOpenAIRequest(target, request, true);
-  const attempt = new HttpAttempt(context, target.timeoutMs, options.signal);
   const translator = new OpenAIStreamTranslator(context);
-  let started = false;
-  try {
-    const response = await attempt.post(endpoint(target), headers(target), body);
-    for await (const batch of readSseDeltas(response, attempt, (data, into) => translator.translate(data, into))) {
-      started = true;
-      yield batch;
-    }
-    // Some compatible servers never send [DONE]; a finish_reason is proof enough of a whole answer.
-    const closing = translator.closing();
-    if (!closing) throw new UpstreamError({ ...context, kind: 'connection', message: `openai-compatible ${target.id}: stream ended without a finish_reason` });
-    yield closing;
-  } catch (error) {
-    throw markMidStream(attempt.toUpstreamError(error), started);
-  } finally {
-    attempt.close();
-  }
+  return streamSse({
+    context,
+    url: endpoint(target),
+    headers: headers(target),
+    body: () => buildOpenAIRequest(target, request, true),
+    timeoutMs: target.timeoutMs,
+    signal: options.signal,
+    translate: (data, into) => translator.translate(data, into),
+    finish(into) {
+      // Some compatible servers never send [DONE]; a finish_reason is proof enough of a whole answer.
+      const closing = translator.closing();
+      if (!closing) throw new UpstreamError({ ...context, kind: 'connection', message: `openai-compatible ${target.id}: stream ended without a finish_reason` });
+      into.push(...closing);
+    },
+  });
 }
 
 export const openAICompatibleAdapter: ProviderAdapter = { generate, stream };

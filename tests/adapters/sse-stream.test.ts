@@ -1,21 +1,23 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpAttempt } from '../../server/adapters/http/attempt';
-import { readSseDeltas } from '../../server/adapters/http/read-sse';
+import { streamSse } from '../../server/adapters/http/sse-stream';
 import { OpenAIStreamTranslator } from '../../server/adapters/openai-compatible/openai-stream-translator';
 import type { ChatDelta } from '../../server/adapters/types';
 import { UpstreamError } from '../../server/adapters/errors';
 
 /**
- * readSseDeltas (server/adapters/http/read-sse.ts) against a loopback server that writes the SSE
- * bytes exactly as each test says: one batch per read, the deltas before a failing event kept,
- * characters split between reads, a last event without its blank line.
+ * streamSse (server/adapters/http/sse-stream.ts) against a loopback server that writes the SSE
+ * bytes exactly as each test says: one batch per read, the closing deltas joined to the last one,
+ * the deltas before a failing event kept, characters split between reads, a last event without
+ * its blank line, a body cut off before its end.
  */
 
 const context = { provider: 'openai-compatible' as const, modelId: 'sse-model' };
 const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
 const textEvent = (text: string) => `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: text }, finish_reason: null }] })}\n\n`;
+const stopEvent = `data: ${JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`;
+const finish = { type: 'finish', finishReason: 'stop' };
 
 let server: Server;
 let url: string;
@@ -34,29 +36,62 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-/** The batches of one call, and what it threw (if it did). */
+/** The batches of one call, and what it threw (if it did). The finish marks the end with a `finish` delta, or throws when none was seen. */
 async function read(): Promise<{ batches: ChatDelta[][]; error?: unknown }> {
-  const attempt = new HttpAttempt(context, 5_000, undefined);
-  const response = await attempt.post(url, {}, { stream: true });
   const translator = new OpenAIStreamTranslator(context);
+  const stream = streamSse({
+    context,
+    url,
+    headers: {},
+    body: () => ({ stream: true }),
+    timeoutMs: 5_000,
+    translate: (data, into) => translator.translate(data, into),
+    finish(into) {
+      const closing = translator.closing();
+      if (!closing) throw new UpstreamError({ ...context, kind: 'connection', message: 'cut off' });
+      into.push(...closing);
+    },
+  });
   const batches: ChatDelta[][] = [];
   try {
-    for await (const batch of readSseDeltas(response, attempt, (data, into) => translator.translate(data, into))) batches.push(batch);
+    for await (const batch of stream) batches.push(batch);
   } catch (error) {
     return { batches, error };
   }
   return { batches };
 }
 
-describe('readSseDeltas', () => {
-  it('gives the events of one read as one batch', async () => {
+describe('streamSse', () => {
+  it('gives the events of one read as one batch, the closing deltas joined to it when the body has ended', async () => {
     const texts = ['Hel', 'lo', ', ', 'world'];
     write = async (response) => {
-      response.end(texts.map(textEvent).join(''));
+      response.end(`${texts.map(textEvent).join('')}${stopEvent}data: [DONE]\n\n`);
     };
     const { batches, error } = await read();
     expect(error).toBeUndefined();
-    expect(batches).toEqual([texts.map((text) => ({ type: 'text', text }))]);
+    expect(batches).toEqual([[...texts.map((text) => ({ type: 'text', text })), finish]]);
+  });
+
+  it('yields what arrived when it arrived, and the closing deltas when the body ends', async () => {
+    write = async (response) => {
+      response.write(textEvent('first'));
+      await sleep(20);
+      response.write(`${textEvent('second')}${stopEvent}`);
+      await sleep(20);
+      response.end('data: [DONE]\n\n');
+    };
+    const { batches, error } = await read();
+    expect(error).toBeUndefined();
+    expect(batches).toEqual([[{ type: 'text', text: 'first' }], [{ type: 'text', text: 'second' }], [finish]]);
+  });
+
+  it('throws after the deltas it had when the body ends cut off, marked mid-stream', async () => {
+    write = async (response) => {
+      response.end(textEvent('half an ans'));
+    };
+    const { batches, error } = await read();
+    expect(batches).toEqual([[{ type: 'text', text: 'half an ans' }]]);
+    expect(error).toMatchObject({ kind: 'connection', midStream: true });
   });
 
   it('yields the deltas that came before an error event in the same read, then throws', async () => {
@@ -71,7 +106,7 @@ describe('readSseDeltas', () => {
       ],
     ]);
     expect(error).toBeInstanceOf(UpstreamError);
-    expect(error).toMatchObject({ kind: 'server', retryable: true });
+    expect(error).toMatchObject({ kind: 'server', retryable: true, midStream: true });
   });
 
   it('keeps a character whose bytes are split between reads', async () => {
@@ -81,11 +116,11 @@ describe('readSseDeltas', () => {
         response.write(bytes.subarray(offset, offset + 5));
         await sleep(1);
       }
-      response.end();
+      response.end(stopEvent);
     };
     const { batches, error } = await read();
     expect(error).toBeUndefined();
-    expect(batches.flat()).toEqual([{ type: 'text', text: 'grüße 🌲 木' }]);
+    expect(batches.flat()).toEqual([{ type: 'text', text: 'grüße 🌲 木' }, finish]);
     expect(batches.every((batch) => batch.length > 0)).toBe(true);
   });
 
@@ -93,10 +128,10 @@ describe('readSseDeltas', () => {
     write = async (response) => {
       response.write(textEvent('first'));
       await sleep(5);
-      response.end(textEvent('last').slice(0, -1));
+      response.end(stopEvent.slice(0, -1));
     };
     const { batches, error } = await read();
     expect(error).toBeUndefined();
-    expect(batches).toEqual([[{ type: 'text', text: 'first' }], [{ type: 'text', text: 'last' }]]);
+    expect(batches).toEqual([[{ type: 'text', text: 'first' }], [finish]]);
   });
 });
