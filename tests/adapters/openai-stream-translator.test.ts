@@ -31,7 +31,13 @@ function run(events: string[], fullParse: boolean): Outcome {
   } catch (error) {
     return { deltas, closing: undefined, error: (error as Error).message };
   }
-  return { deltas, closing: translator.closing() };
+  const closing: ChatDelta[] = [];
+  try {
+    translator.finish(closing);
+  } catch (error) {
+    return { deltas, closing: undefined, error: (error as Error).message };
+  }
+  return { deltas, closing };
 }
 
 const text = fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), fc.constantFrom('', 'Hello', ' world', 'say "hi"\\n', '\u0000\u001f\u2028'));

@@ -36,22 +36,9 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-/** The batches of one call, and what it threw (if it did). The finish marks the end with a `finish` delta, or throws when none was seen. */
+/** The batches of one call through the OpenAI translator, and what it threw (if it did). */
 async function read(): Promise<{ batches: ChatDelta[][]; error?: unknown }> {
-  const translator = new OpenAIStreamTranslator(context);
-  const stream = streamSse({
-    context,
-    url,
-    headers: {},
-    body: () => ({ stream: true }),
-    timeoutMs: 5_000,
-    translate: (data, into) => translator.translate(data, into),
-    finish(into) {
-      const closing = translator.closing();
-      if (!closing) throw new UpstreamError({ ...context, kind: 'connection', message: 'cut off' });
-      into.push(...closing);
-    },
-  });
+  const stream = streamSse({ context, url, headers: {}, body: () => ({ stream: true }), timeoutMs: 5_000, translator: new OpenAIStreamTranslator(context) });
   const batches: ChatDelta[][] = [];
   try {
     for await (const batch of stream) batches.push(batch);

@@ -1,5 +1,4 @@
 import type { ChatRequest } from '../../../shared/chat';
-import { UpstreamError } from '../errors';
 import { HttpAttempt } from '../http/attempt';
 import { streamSse } from '../http/sse-stream';
 import type { CallOptions, ChatDelta, ChatResult, ModelTarget, ProviderAdapter } from '../types';
@@ -28,20 +27,8 @@ async function generate(target: ModelTarget, request: ChatRequest, options: Call
 
 function stream(target: ModelTarget, request: ChatRequest, options: CallOptions): AsyncGenerator<ChatDelta[]> {
   const context = { provider: 'anthropic' as const, modelId: target.id };
-  const translator = new AnthropicStreamTranslator(context);
-  return streamSse({
-    context,
-    url: endpoint(target),
-    headers: headers(target),
-    body: () => buildAnthropicRequest(target, request, true),
-    timeoutMs: target.timeoutMs,
-    signal: options.signal,
-    // after message_stop the body is still read to its end, so that the connection can be reused
-    translate: (data, into) => translator.translate(data, into),
-    finish() {
-      if (!translator.ended) throw new UpstreamError({ ...context, kind: 'connection', message: `anthropic ${target.id}: stream ended before message_stop` });
-    },
-  });
+  const body = () => buildAnthropicRequest(target, request, true);
+  return streamSse({ context, url: endpoint(target), headers: headers(target), body, timeoutMs: target.timeoutMs, signal: options.signal, translator: new AnthropicStreamTranslator(context) });
 }
 
 export const anthropicAdapter: ProviderAdapter = { generate, stream };

@@ -1,4 +1,6 @@
 import { classifyStreamError, type ErrorContext } from '../classify-error';
+import { UpstreamError } from '../errors';
+import type { SseTranslator } from '../http/sse-stream';
 import type { ChatDelta, FinishReason } from '../types';
 import { convertAnthropicUsage, type AnthropicUsage } from './parse-anthropic-response';
 import { mapAnthropicFinishReason } from './map-anthropic-finish-reason';
@@ -18,11 +20,11 @@ interface StreamEvent {
  * Anthropic block index), as OpenAI numbers tool_calls. message_delta usage is cumulative and may
  * repeat the input counts, so it replaces rather than adds.
  */
-export class AnthropicStreamTranslator {
+export class AnthropicStreamTranslator implements SseTranslator {
   private usage: AnthropicUsage = {};
   private finishReason: FinishReason | undefined;
   private readonly toolIndexByBlock = new Map<number, number>();
-  ended = false;
+  private ended = false;
 
   constructor(private readonly context: ErrorContext) {}
 
@@ -58,6 +60,11 @@ export class AnthropicStreamTranslator {
       default:
       // ping, content_block_stop, and event types added later.
     }
+  }
+
+  /** The body ended: the finish and usage went out with message_stop; without it the stream was cut off. */
+  finish(): void {
+    if (!this.ended) throw new UpstreamError({ ...this.context, kind: 'connection', message: `${this.context.provider} ${this.context.modelId}: stream ended before message_stop` });
   }
 
   private blockDelta(event: StreamEvent, into: ChatDelta[]): void {

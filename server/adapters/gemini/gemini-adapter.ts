@@ -1,5 +1,4 @@
 import type { ChatRequest } from '../../../shared/chat';
-import { UpstreamError } from '../errors';
 import { HttpAttempt } from '../http/attempt';
 import { streamSse } from '../http/sse-stream';
 import type { CallOptions, ChatDelta, ChatResult, ModelTarget, ProviderAdapter } from '../types';
@@ -28,22 +27,8 @@ async function generate(target: ModelTarget, request: ChatRequest, options: Call
 
 function stream(target: ModelTarget, request: ChatRequest, options: CallOptions): AsyncGenerator<ChatDelta[]> {
   const context = { provider: 'gemini' as const, modelId: target.id };
-  const translator = new GeminiStreamTranslator(context);
-  return streamSse({
-    context,
-    url: endpoint(target, 'streamGenerateContent?alt=sse'),
-    headers: headers(target),
-    body: () => buildGeminiRequest(target, request),
-    timeoutMs: target.timeoutMs,
-    signal: options.signal,
-    translate: (data, into) => translator.translate(data, into),
-    finish(into) {
-      // Gemini sends no end marker: a finish reason is proof of a whole answer
-      const closing = translator.finish();
-      if (!closing) throw new UpstreamError({ ...context, kind: 'connection', message: `gemini ${target.id}: stream ended without a finish reason` });
-      into.push(...closing);
-    },
-  });
+  const body = () => buildGeminiRequest(target, request);
+  return streamSse({ context, url: endpoint(target, 'streamGenerateContent?alt=sse'), headers: headers(target), body, timeoutMs: target.timeoutMs, signal: options.signal, translator: new GeminiStreamTranslator(context) });
 }
 
 export const geminiAdapter: ProviderAdapter = { generate, stream };

@@ -1,4 +1,6 @@
 import { classifyStreamError, type ErrorContext } from '../classify-error';
+import { UpstreamError } from '../errors';
+import type { SseTranslator } from '../http/sse-stream';
 import type { ChatDelta } from '../types';
 import { convertGeminiUsage, geminiToolCallId, type GeminiResponse } from './parse-gemini-response';
 import { mapGeminiFinishReason } from './map-gemini-finish-reason';
@@ -8,7 +10,7 @@ import { mapGeminiFinishReason } from './map-gemini-finish-reason';
  * tool_call delta with a made-up id. usageMetadata is a running total on every chunk: the last
  * one wins. Gemini sends no end marker; `finish()` is called when the body ends.
  */
-export class GeminiStreamTranslator {
+export class GeminiStreamTranslator implements SseTranslator {
   private finishReason: string | undefined;
   private blocked = false;
   private toolCalls = 0;
@@ -40,13 +42,10 @@ export class GeminiStreamTranslator {
     }
   }
 
-  /** The closing deltas, or undefined when the stream ended without a finish reason (cut off). */
-  finish(): ChatDelta[] | undefined {
-    if (!this.blocked && this.finishReason === undefined) return undefined;
+  /** The body ended: appends the finish and the usage; with no finish reason (Gemini sends no end marker) the stream was cut off. */
+  finish(into: ChatDelta[]): void {
+    if (!this.blocked && this.finishReason === undefined) throw new UpstreamError({ ...this.context, kind: 'connection', message: `${this.context.provider} ${this.context.modelId}: stream ended without a finish reason` });
     const finishReason = this.blocked ? 'content_filter' : mapGeminiFinishReason(this.finishReason, this.toolCalls > 0);
-    return [
-      { type: 'finish', finishReason },
-      { type: 'usage', usage: convertGeminiUsage(this.usage) },
-    ];
+    into.push({ type: 'finish', finishReason }, { type: 'usage', usage: convertGeminiUsage(this.usage) });
   }
 }

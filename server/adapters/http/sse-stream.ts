@@ -5,6 +5,14 @@ import { markMidStream } from '../content';
 import type { ChatDelta } from '../types';
 import { HttpAttempt } from './attempt';
 
+/** A provider's stream format, event by event (each adapter has one, as a class with the stream's state). */
+export interface SseTranslator {
+  /** Appends the deltas of one event (its data) to the batch; throws an UpstreamError for an error event. */
+  translate(data: string, into: ChatDelta[]): void;
+  /** The body ended: appends the closing deltas, or throws when the stream was cut off before its end. */
+  finish(into: ChatDelta[]): void;
+}
+
 /** One streaming call to an upstream that answers with server-sent events, as an adapter describes it. */
 export interface SseCall {
   context: ErrorContext;
@@ -15,10 +23,7 @@ export interface SseCall {
   /** Per attempt: until the response headers, then as the longest silence between reads. */
   timeoutMs: number;
   signal?: AbortSignal;
-  /** Appends the deltas of one event (its data) to the batch; throws an UpstreamError for an error event. */
-  translate(data: string, into: ChatDelta[]): void;
-  /** The body ended: appends the closing deltas, or throws when the stream was cut off before its end. */
-  finish(into: ChatDelta[]): void;
+  translator: SseTranslator;
 }
 
 /**
@@ -37,7 +42,8 @@ export async function* streamSse(call: SseCall): AsyncGenerator<ChatDelta[]> {
   // StringDecoder keeps a character split between reads; it costs a tenth of a streaming TextDecoder
   const decoder = new StringDecoder('utf8');
   let batch: ChatDelta[] = [];
-  const parser = createParser({ onEvent: (event) => call.translate(event.data, batch) });
+  const { translator } = call;
+  const parser = createParser({ onEvent: (event) => translator.translate(event.data, batch) });
   let reader: AsyncIterator<Buffer> | undefined;
   let started = false;
   let finished = false;
@@ -59,7 +65,7 @@ export async function* streamSse(call: SseCall): AsyncGenerator<ChatDelta[]> {
           finished = true;
           // the parser holds a trailing \r back in case \n follows; a final \n releases the last event
           parser.feed(`${decoder.end()}\n`);
-          call.finish(batch);
+          translator.finish(batch);
         }
       } catch (error) {
         failure = error;

@@ -1,5 +1,4 @@
 import type { ChatRequest } from '../../../shared/chat';
-import { UpstreamError } from '../errors';
 import { HttpAttempt } from '../http/attempt';
 import { streamSse } from '../http/sse-stream';
 import type { CallOptions, ChatDelta, ChatResult, ModelTarget, ProviderAdapter } from '../types';
@@ -27,22 +26,8 @@ async function generate(target: ModelTarget, request: ChatRequest, options: Call
 
 function stream(target: ModelTarget, request: ChatRequest, options: CallOptions): AsyncGenerator<ChatDelta[]> {
   const context = { provider: 'openai-compatible' as const, modelId: target.id };
-  const translator = new OpenAIStreamTranslator(context);
-  return streamSse({
-    context,
-    url: endpoint(target),
-    headers: headers(target),
-    body: () => buildOpenAIRequest(target, request, true),
-    timeoutMs: target.timeoutMs,
-    signal: options.signal,
-    translate: (data, into) => translator.translate(data, into),
-    finish(into) {
-      // Some compatible servers never send [DONE]; a finish_reason is proof enough of a whole answer.
-      const closing = translator.closing();
-      if (!closing) throw new UpstreamError({ ...context, kind: 'connection', message: `openai-compatible ${target.id}: stream ended without a finish_reason` });
-      into.push(...closing);
-    },
-  });
+  const body = () => buildOpenAIRequest(target, request, true);
+  return streamSse({ context, url: endpoint(target), headers: headers(target), body, timeoutMs: target.timeoutMs, signal: options.signal, translator: new OpenAIStreamTranslator(context) });
 }
 
 export const openAICompatibleAdapter: ProviderAdapter = { generate, stream };

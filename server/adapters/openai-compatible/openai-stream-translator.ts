@@ -1,4 +1,6 @@
 import { classifyStreamError, type ErrorContext } from '../classify-error';
+import { UpstreamError } from '../errors';
+import type { SseTranslator } from '../http/sse-stream';
 import type { ChatDelta } from '../types';
 import { convertOpenAIUsage, type OpenAIUsage } from './parse-openai-response';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason';
@@ -37,8 +39,8 @@ const TEXT_CHUNK = new RegExp(
  * OpenAI chunks → ChatDeltas. The finish is held back until the stream ends, so that the usage
  * chunk (which comes after it) and the finish always reach the caller in the contract's order.
  */
-export class OpenAIStreamTranslator {
-  private finish: ChatDelta | undefined;
+export class OpenAIStreamTranslator implements SseTranslator {
+  private finishDelta: ChatDelta | undefined;
   private usage: ChatDelta | undefined;
   private done = false;
 
@@ -64,7 +66,7 @@ export class OpenAIStreamTranslator {
     if (chunk.usage) this.usage = { type: 'usage', usage: convertOpenAIUsage(chunk.usage) };
     const choice = chunk.choices?.[0];
     if (!choice) return;
-    if (choice.finish_reason) this.finish = { type: 'finish', finishReason: mapOpenAIFinishReason(choice.finish_reason) };
+    if (choice.finish_reason) this.finishDelta = { type: 'finish', finishReason: mapOpenAIFinishReason(choice.finish_reason) };
     const delta = choice.delta;
     if (!delta) return;
     const reasoning = delta.reasoning_content ?? delta.reasoning;
@@ -78,9 +80,13 @@ export class OpenAIStreamTranslator {
     }
   }
 
-  /** The closing deltas, or undefined when the stream was cut off before any finish_reason. */
-  closing(): ChatDelta[] | undefined {
-    if (!this.finish) return undefined;
-    return this.usage ? [this.finish, this.usage] : [this.finish];
+  /**
+   * The body ended: appends the finish, then the usage. Some compatible servers never send [DONE];
+   * a finish_reason is proof enough of a whole answer, and its absence of a stream cut off.
+   */
+  finish(into: ChatDelta[]): void {
+    if (!this.finishDelta) throw new UpstreamError({ ...this.context, kind: 'connection', message: `${this.context.provider} ${this.context.modelId}: stream ended without a finish_reason` });
+    into.push(this.finishDelta);
+    if (this.usage) into.push(this.usage);
   }
 }
