@@ -247,7 +247,7 @@ describe('HttpAttempt deadline', () => {
     expect(first.value?.toString('utf8')).toBe('first');
     const started = Date.now();
     const error = await rejection(reader.next());
-    // the body rejects with the raw reason; the attempt classifies it, as readSse does
+    // the body rejects with the raw reason; the attempt classifies it, as streamSse does
     const classified = attempt.toUpstreamError(error, true);
     expect(classified.kind).toBe('timeout');
     expect(classified.midStream).toBe(true);
