@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { openDatabase, type DatabaseHandle } from '../db/client';
 import { projectPath } from '../db/paths';
@@ -46,7 +46,10 @@ export async function createServices(config: Config, logger: Logger): Promise<{ 
   // in memory, nothing outlives the process: neither may the key its secrets are encrypted with
   const box = createSecretBox(inMemory && !config.secretKey ? randomBytes(32) : loadSecretKey(config.secretKey, config.dataDir));
   const registry = new Registry(database.db, box, config.env);
-  const notifyPeers = () => void database.notify?.(REGISTRY_CHANNEL, String(process.pid)).catch(() => {});
+  // Notices carry the sender's instance id, so that an instance does not reload for its own change
+  // (its snapshot has it already); a process id would not tell instances apart (pid 1 in every container).
+  const instanceId = randomUUID();
+  const notifyPeers = () => void database.notify?.(REGISTRY_CHANNEL, instanceId).catch(() => {});
   const keys = new KeyStore(database.db);
   await registry.load();
   await keys.load();
@@ -62,7 +65,8 @@ export async function createServices(config: Config, logger: Logger): Promise<{ 
 
   // Several instances on one PostgreSQL: a change made by one reaches the others' snapshots.
   if (database.listen && database.notify) {
-    await database.listen(REGISTRY_CHANNEL, () => {
+    await database.listen(REGISTRY_CHANNEL, (sender) => {
+      if (sender === instanceId) return;
       registry.load().catch((error: unknown) => logger.error({ err: error }, 'registry reload failed'));
       keys.load().catch((error: unknown) => logger.error({ err: error }, 'key reload failed'));
     });

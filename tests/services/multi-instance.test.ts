@@ -47,6 +47,26 @@ describe.runIf(testDrivers.includes('postgres'))('two Grove instances on one Pos
     await until(() => second.registry.snapshot.models.find((entry) => entry.metadata.id === 'shared-model')?.spec.lifecycle === 'deprecated');
   });
 
+  test('an instance does not reload for its own change, only for its peers\'', async () => {
+    const loads = { first: 0, second: 0 };
+    const counting = (services: Services, name: keyof typeof loads) => {
+      const load = services.registry.load.bind(services.registry);
+      services.registry.load = () => {
+        loads[name] += 1;
+        return load();
+      };
+    };
+    counting(first, 'first');
+    counting(second, 'second');
+    await first.registry.apply('test', [model('own-change')]);
+    await until(() => second.registry.snapshot.models.some((entry) => entry.metadata.id === 'own-change'));
+    // the second one's reload changed its snapshot, so it told its peers: the first reloads for that notice, once
+    await until(() => loads.first >= 2);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // the first: its own write's load and the second's notice; the second: the first's notice
+    expect(loads).toEqual({ first: 2, second: 1 });
+  });
+
   test('a key created through one instance authenticates on the other', async () => {
     const { key } = await first.keys.create({ name: 'shared', scopes: ['invoke'] });
     await until(() => second.keys.authenticate(key) !== undefined);
