@@ -80,7 +80,11 @@ export const tests: E2ETest[] = [
       await page.getByRole('button', { name: 'Deprecate' }).click();
       await page.locator('h2 + [data-lifecycle="deprecated"]').waitFor({ timeout: TIMEOUT });
       check((await headerBadge.innerText()).trim().toLowerCase() === 'deprecated', 'the badge does not read Deprecated');
-      await page.getByText(`${id} is now deprecated.`).waitFor({ timeout: TIMEOUT });
+      const toast = page.getByText(`${id} is now deprecated.`);
+      await toast.waitFor({ timeout: TIMEOUT });
+      // the toast opens below the header, not over its sign-out button
+      const [toastBox, headerBox] = await Promise.all([toast.boundingBox(), page.locator('header').boundingBox()]);
+      check(toastBox !== null && headerBox !== null && toastBox.y >= headerBox.y + headerBox.height, 'the toast covers the header');
       await screenshot('06-model-deprecated');
 
       await page.getByRole('tab', { name: 'History' }).click();

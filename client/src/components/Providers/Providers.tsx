@@ -36,6 +36,7 @@ export function Providers({ api, storage, children, env = 'default' }: Providers
 
   return (
     <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="auto" env={env}>
+      {/* opened below the header (global.css): a toast over it would hide the sign-out button */}
       <Notifications position="top-right" />
       <QueryClientProvider client={queryClient}>
         <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
