@@ -36,8 +36,8 @@ export function Providers({ api, storage, children, env = 'default' }: Providers
 
   return (
     <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="auto" env={env}>
-      {/* opened below the header (global.css): a toast over it would hide the sign-out button */}
-      <Notifications position="top-right" />
+      {/* bottom right: at the top, a toast covered the header's sign-out button or a page's actions */}
+      <Notifications position="bottom-right" />
       <QueryClientProvider client={queryClient}>
         <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
           <AuthProvider api={api} keys={keys}>

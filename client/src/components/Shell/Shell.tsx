@@ -6,9 +6,6 @@ import { NavLink as RouterLink, useLocation } from 'react-router';
 import { useAuth } from '../../auth/AuthProvider/AuthProvider';
 import { ColorSchemeToggle } from '../ColorSchemeToggle/ColorSchemeToggle';
 
-/** The header's height in px; global.css opens notifications below it. */
-export const HEADER_HEIGHT = 56;
-
 export const NAV_ITEMS = [
   { to: '/', label: 'Dashboard', icon: IconGauge },
   { to: '/models', label: 'Models', icon: IconBoxMultiple },
@@ -29,7 +26,7 @@ export function Shell({ children }: { children: ReactNode }) {
   const identity = state.status === 'signed-in' ? state.identity : null;
 
   return (
-    <AppShell header={{ height: HEADER_HEIGHT }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="lg">
+    <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="lg">
       <a className="skip-link" href="#main-content">
         Skip to content
       </a>
