@@ -29,6 +29,11 @@ export interface LoadResult {
   latencyMs: Percentiles;
   /** time to the first body byte: for a stream, its first event */
   firstByteMs: Percentiles;
+  /**
+   * time to the first token: the first body chunk that carries a non-empty `"content":"…"` (a
+   * stream's first role-only event is not a token), else the end of the answer
+   */
+  firstTokenMs: Percentiles;
   /** responses by x-grove-model, when the target sets it */
   servedBy: Record<string, number>;
 }
@@ -53,6 +58,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const headers = method === 'POST' ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(options.body!)), ...options.headers } : { ...options.headers };
   const latencies: number[] = [];
   const firstBytes: number[] = [];
+  const firstTokens: number[] = [];
   const statuses: Record<string, number> = {};
   const servedBy: Record<string, number> = {};
   let errors = 0;
@@ -66,9 +72,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     new Promise<void>((resolve) => {
       const begin = due ?? performance.now();
       let firstByte = 0;
+      let firstToken = 0;
       const outgoing = httpRequest({ host: target.hostname, port: target.port, path: target.pathname, method, agent, headers }, (response) => {
-        response.on('data', () => {
+        response.on('data', (data: Buffer) => {
           if (!firstByte) firstByte = performance.now();
+          if (!firstToken && TOKEN.test(data.toString('latin1'))) firstToken = performance.now();
         });
         response.on('end', () => {
           const end = performance.now();
@@ -76,6 +84,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
           else {
             latencies.push(end - begin);
             firstBytes.push((firstByte || end) - begin);
+            firstTokens.push((firstToken || end) - begin);
             const status = String(response.statusCode);
             statuses[status] = (statuses[status] ?? 0) + 1;
             const model = response.headers['x-grove-model'];
@@ -113,8 +122,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   await Promise.all(Array.from({ length: options.connections }, (_, index) => worker(index)));
   const measuredMs = Math.max(1, Math.min(performance.now(), stopAt) - Math.max(started, measureFrom));
   agent.destroy();
-  return { requests: latencies.length, warmupRequests, errors, statuses, rps: (latencies.length / measuredMs) * 1000, latencyMs: percentiles(latencies), firstByteMs: percentiles(firstBytes), servedBy };
+  return { requests: latencies.length, warmupRequests, errors, statuses, rps: (latencies.length / measuredMs) * 1000, latencyMs: percentiles(latencies), firstByteMs: percentiles(firstBytes), firstTokenMs: percentiles(firstTokens), servedBy };
 }
+
+/** a content string that is not empty, in an SSE event or a JSON answer */
+const TOKEN = /"content":"[^"]/;
 
 export function percentiles(samples: number[]): Percentiles {
   if (samples.length === 0) return { p50: NaN, p90: NaN, p99: NaN, max: NaN };

@@ -25,7 +25,9 @@ const children: Child[] = [];
 const cleanups: Array<() => void> = [];
 
 const messages = [{ role: 'user', content: 'Say hello in one short sentence.' }];
-const body = (model: string, stream: boolean) => JSON.stringify({ model, messages, ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}) });
+const body = (model: string, stream: boolean, extra: Record<string, unknown> = {}) => JSON.stringify({ model, messages, ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}), ...extra });
+/** streams as models send them: 20 text events this many ms apart, each its own write (bench/fake-upstream.ts) */
+const PACE_MS = 2;
 
 /**
  * Grove's database: a fresh PostgreSQL database when a server answers on 127.0.0.1:5432 (what a
@@ -61,8 +63,8 @@ async function main() {
   console.log(`Each scenario: a ${WARMUP_MS / 1000} s warm-up per target, then ${ROUNDS} interleaved rounds of ${ROUND_MS / 1000} s per target (direct, floor, Grove, the order rotating); figures are medians over the rounds, ratios and added latencies taken within each round.`);
   console.log('\n## Gateway overhead: the same fake upstream, direct vs floor proxy vs Grove');
   const auth = { authorization: `Bearer ${ADMIN_KEY}` };
-  const targets = (stream: boolean, connections: number, ratePerSecond?: number): RoundTarget[] => {
-    const load = (url: string, model: string, headers?: Record<string, string>) => (durationMs: number, warmupMs: number) => runLoad({ url, headers, body: body(model, stream), connections, durationMs, warmupMs, ratePerSecond });
+  const targets = (stream: boolean, connections: number, ratePerSecond?: number, extra?: Record<string, unknown>): RoundTarget[] => {
+    const load = (url: string, model: string, headers?: Record<string, string>) => (durationMs: number, warmupMs: number) => runLoad({ url, headers, body: body(model, stream, extra), connections, durationMs, warmupMs, ratePerSecond });
     return [
       { name: 'direct', load: load(`${upstream}/v1/chat/completions`, 'bench-model') },
       { name: 'floor', child: floor, load: load(`http://127.0.0.1:${floor.port}/`, 'bench-model') },
@@ -73,7 +75,7 @@ async function main() {
   for (const stream of [false, true]) {
     for (const connections of [10, 50]) rows.push(...overheadRows(stream ? 'stream' : 'json', connections, await interleaved(targets(stream, connections))));
   }
-  console.log(['| mode | conns | target | p50 ms | p99 ms | added p50 | added p99 | first byte p50 | added TTFT p50 | req/s | vs floor req/s (min–max) | errors | CPU µs/req | RSS MB |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|', ...rows].join('\n'));
+  console.log(['| mode | conns | target | p50 ms | p99 ms | added p50 | added p99 | first token p50 | added TTFT p50 | req/s | vs floor req/s (min–max) | errors | CPU µs/req | RSS MB |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|', ...rows].join('\n'));
   const stats = processStats(grove.pid);
   console.log(`\nGrove RSS now ${stats.rssMb.toFixed(0)} MB, peak ${stats.peakRssMb.toFixed(0)} MB`);
 
@@ -87,7 +89,22 @@ async function main() {
       const figure = (pick: (round: RoundResult) => number) => median(rounds[name].map(pick)).toFixed(3);
       const added = (pick: (result: LoadResult) => number) => (name === 'direct' ? '—' : addedMedian(rounds, name, pick).toFixed(3));
       const cpu = name === 'direct' ? '—' : median(rounds[name].map((round) => round.cpuUsPerRequest)).toFixed(0);
-      console.log(`| ${stream ? 'stream' : 'json'} | ${name} | ${figure((r) => r.latencyMs.p50)} | ${figure((r) => r.latencyMs.p90)} | ${figure((r) => r.latencyMs.p99)} | ${added((r) => r.latencyMs.p50)} | ${added((r) => r.latencyMs.p99)} | ${added((r) => r.firstByteMs.p50)} | ${cpu} |`);
+      console.log(`| ${stream ? 'stream' : 'json'} | ${name} | ${figure((r) => r.latencyMs.p50)} | ${figure((r) => r.latencyMs.p90)} | ${figure((r) => r.latencyMs.p99)} | ${added((r) => r.latencyMs.p50)} | ${added((r) => r.latencyMs.p99)} | ${added((r) => r.firstTokenMs.p50)} | ${cpu} |`);
+    }
+  }
+
+  // The streams above arrive in one read. A model sends its tokens over time, one read (and one
+  // write to the client) each: what a gateway adds per read shows here.
+  console.log(`\n## Streams as models send them: 20 text events ${PACE_MS} ms apart, each its own read (10 connections)`);
+  console.log('| target | p50 ms | added p50 | first token p50 | added TTFT p50 | req/s | CPU µs/req | CPU ÷ floor |\n|---|---|---|---|---|---|---|---|');
+  {
+    const rounds = await interleaved(targets(true, 10, undefined, { bench_pace_ms: PACE_MS }));
+    const floorCpu = median(rounds.floor.map((round) => round.cpuUsPerRequest));
+    for (const name of ['direct', 'floor', 'grove'] as const) {
+      const figure = (pick: (round: RoundResult) => number) => median(rounds[name].map(pick)).toFixed(3);
+      const added = (pick: (result: LoadResult) => number) => (name === 'direct' ? '—' : addedMedian(rounds, name, pick).toFixed(3));
+      const cpu = median(rounds[name].map((round) => round.cpuUsPerRequest));
+      console.log(`| ${name} | ${figure((r) => r.latencyMs.p50)} | ${added((r) => r.latencyMs.p50)} | ${figure((r) => r.firstTokenMs.p50)} | ${added((r) => r.firstTokenMs.p50)} | ${median(rounds[name].map((r) => r.rps)).toFixed(0)} | ${name === 'direct' ? '—' : cpu.toFixed(0)} | ${name === 'direct' ? '—' : (cpu / floorCpu).toFixed(2)} |`);
     }
   }
 
@@ -178,7 +195,7 @@ function overheadRows(mode: string, connections: number, rounds: Rounds): string
     const ratio = name === 'direct' ? '—' : name === 'floor' ? '1.00' : `${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`;
     const usage = name === 'direct' ? '— | —' : `${at((r) => r.cpuUsPerRequest).toFixed(0)} | ${results.at(-1)!.rssMb.toFixed(0)}`;
     const errors = results.reduce((sum, result) => sum + result.errors, 0);
-    return `| ${mode} | ${connections} | ${name} | ${f(at((r) => r.latencyMs.p50))} | ${f(at((r) => r.latencyMs.p99))} | ${added((r) => r.latencyMs.p50)} | ${added((r) => r.latencyMs.p99)} | ${f(at((r) => r.firstByteMs.p50))} | ${added((r) => r.firstByteMs.p50)} | ${at((r) => r.rps).toFixed(0)} | ${ratio} | ${errors} | ${usage} |`;
+    return `| ${mode} | ${connections} | ${name} | ${f(at((r) => r.latencyMs.p50))} | ${f(at((r) => r.latencyMs.p99))} | ${added((r) => r.latencyMs.p50)} | ${added((r) => r.latencyMs.p99)} | ${f(at((r) => r.firstTokenMs.p50))} | ${added((r) => r.firstTokenMs.p50)} | ${at((r) => r.rps).toFixed(0)} | ${ratio} | ${errors} | ${usage} |`;
   };
   return [row('direct'), row('floor'), row('grove')];
 }
