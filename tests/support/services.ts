@@ -31,7 +31,15 @@ export async function startTestServices(options: { driver?: 'pglite' | 'postgres
     ...(postgres ? { DATABASE_URL: postgres.url } : {}),
     ...options.env,
   });
-  const { services } = await createServices(config, createLogger('silent'));
+  let services;
+  try {
+    ({ services } = await createServices(config, createLogger('silent')));
+  } catch (error) {
+    // a start that fails (some tests expect it to) leaves no database and no folder behind
+    await postgres?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   const callerFor = (key: string | undefined) => createCaller({ services, principal: services.keys.authenticate(key), requestId: 'test' });
   return {
     services,
@@ -39,9 +47,13 @@ export async function startTestServices(options: { driver?: 'pglite' | 'postgres
     admin: callerFor(ADMIN_KEY),
     callerFor,
     async close() {
-      await services.close();
-      await postgres?.drop();
-      rmSync(dataDir, { recursive: true, force: true });
+      try {
+        await services.close();
+      } finally {
+        // also when closing fails (a test closed the services itself): nothing is left behind
+        await postgres?.drop();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }
