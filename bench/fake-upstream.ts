@@ -17,17 +17,17 @@ const completion = JSON.stringify({
   usage: { prompt_tokens: 12, completion_tokens: 9, total_tokens: 21 },
 });
 const chunk = (delta: object, finish: string | null) => `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1_700_000_000, model: 'bench-model', choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] })}\n\n`;
-const stream =
-  chunk({ role: 'assistant', content: '' }, null) +
-  ['Hello', '!', ' How', ' can', ' I', ' help', '?'].map((text) => chunk({ content: text }, null)).join('') +
+/** The finish, the usage chunk (include_usage) and [DONE]: how every stream ends. */
+const streamEnd = (completionTokens: number) =>
   chunk({}, 'stop') +
-  `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1_700_000_000, model: 'bench-model', choices: [], usage: { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19 } })}\n\n` +
+  `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1_700_000_000, model: 'bench-model', choices: [], usage: { prompt_tokens: 12, completion_tokens: completionTokens, total_tokens: 12 + completionTokens } })}\n\n` +
   'data: [DONE]\n\n';
+const stream = chunk({ role: 'assistant', content: '' }, null) + ['Hello', '!', ' How', ' can', ' I', ' help', '?'].map((text) => chunk({ content: text }, null)).join('') + streamEnd(7);
 const overloaded = JSON.stringify({ error: { message: 'The server is overloaded', type: 'server_error', param: null, code: null } });
 const limited = JSON.stringify({ error: { message: 'Rate limit reached', type: 'requests', param: null, code: 'rate_limit_exceeded' } });
 
 const pacedEvents = [chunk({ role: 'assistant', content: '' }, null), ...Array.from({ length: 20 }, (_, index) => chunk({ content: ` token${index}` }, null))];
-const pacedEnd = chunk({}, 'stop') + `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1_700_000_000, model: 'bench-model', choices: [], usage: { prompt_tokens: 12, completion_tokens: 20, total_tokens: 32 } })}\n\n` + 'data: [DONE]\n\n';
+const pacedEnd = streamEnd(20);
 
 /** The role and 20 text events, `paceMs` apart, then the finish, the usage and [DONE]. */
 function paced(response: ServerResponse, paceMs: number): void {

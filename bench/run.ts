@@ -85,11 +85,10 @@ async function main() {
   console.log('| mode | target | p50 ms | p90 ms | p99 ms | added p50 | added p99 | added TTFT p50 | CPU µs/req |\n|---|---|---|---|---|---|---|---|---|');
   for (const stream of [false, true]) {
     const rounds = await interleaved(targets(stream, 10, PACED_RATE));
-    for (const name of ['direct', 'floor', 'grove'] as const) {
-      const figure = (pick: (round: RoundResult) => number) => median(rounds[name].map(pick)).toFixed(3);
-      const added = (pick: (result: LoadResult) => number) => (name === 'direct' ? '—' : addedMedian(rounds, name, pick).toFixed(3));
-      const cpu = name === 'direct' ? '—' : median(rounds[name].map((round) => round.cpuUsPerRequest)).toFixed(0);
-      console.log(`| ${stream ? 'stream' : 'json'} | ${name} | ${figure((r) => r.latencyMs.p50)} | ${figure((r) => r.latencyMs.p90)} | ${figure((r) => r.latencyMs.p99)} | ${added((r) => r.latencyMs.p50)} | ${added((r) => r.latencyMs.p99)} | ${added((r) => r.firstTokenMs.p50)} | ${cpu} |`);
+    for (const name of TARGET_NAMES) {
+      const { at, added } = figures(rounds, name);
+      const cpu = name === 'direct' ? '—' : at((r) => r.cpuUsPerRequest).toFixed(0);
+      console.log(`| ${stream ? 'stream' : 'json'} | ${name} | ${at((r) => r.latencyMs.p50).toFixed(3)} | ${at((r) => r.latencyMs.p90).toFixed(3)} | ${at((r) => r.latencyMs.p99).toFixed(3)} | ${added((r) => r.latencyMs.p50)} | ${added((r) => r.latencyMs.p99)} | ${added((r) => r.firstTokenMs.p50)} | ${cpu} |`);
     }
   }
 
@@ -99,12 +98,11 @@ async function main() {
   console.log('| target | p50 ms | added p50 | first token p50 | added TTFT p50 | req/s | CPU µs/req | CPU ÷ floor |\n|---|---|---|---|---|---|---|---|');
   {
     const rounds = await interleaved(targets(true, 10, undefined, { bench_pace_ms: PACE_MS }));
-    const floorCpu = median(rounds.floor.map((round) => round.cpuUsPerRequest));
-    for (const name of ['direct', 'floor', 'grove'] as const) {
-      const figure = (pick: (round: RoundResult) => number) => median(rounds[name].map(pick)).toFixed(3);
-      const added = (pick: (result: LoadResult) => number) => (name === 'direct' ? '—' : addedMedian(rounds, name, pick).toFixed(3));
-      const cpu = median(rounds[name].map((round) => round.cpuUsPerRequest));
-      console.log(`| ${name} | ${figure((r) => r.latencyMs.p50)} | ${added((r) => r.latencyMs.p50)} | ${figure((r) => r.firstTokenMs.p50)} | ${added((r) => r.firstTokenMs.p50)} | ${median(rounds[name].map((r) => r.rps)).toFixed(0)} | ${name === 'direct' ? '—' : cpu.toFixed(0)} | ${name === 'direct' ? '—' : (cpu / floorCpu).toFixed(2)} |`);
+    const floorCpu = figures(rounds, 'floor').at((r) => r.cpuUsPerRequest);
+    for (const name of TARGET_NAMES) {
+      const { at, added } = figures(rounds, name);
+      const cpu = at((r) => r.cpuUsPerRequest);
+      console.log(`| ${name} | ${at((r) => r.latencyMs.p50).toFixed(3)} | ${added((r) => r.latencyMs.p50)} | ${at((r) => r.firstTokenMs.p50).toFixed(3)} | ${added((r) => r.firstTokenMs.p50)} | ${at((r) => r.rps).toFixed(0)} | ${name === 'direct' ? '—' : cpu.toFixed(0)} | ${name === 'direct' ? '—' : (cpu / floorCpu).toFixed(2)} |`);
     }
   }
 
@@ -130,7 +128,8 @@ async function main() {
   console.log(`\nAvailability with 30% of the primary's calls failing: ${flaky.requests - flaky.errors}/${flaky.requests} answered; the primary served ${primaryShare.toFixed(1)}% (the rest failed over).`);
 }
 
-type TargetName = 'direct' | 'floor' | 'grove';
+const TARGET_NAMES = ['direct', 'floor', 'grove'] as const;
+type TargetName = (typeof TARGET_NAMES)[number];
 
 interface RoundTarget {
   name: TargetName;
@@ -180,9 +179,15 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-/** The median over the rounds of (target − direct), each difference taken within its round. */
-function addedMedian(rounds: Rounds, name: TargetName, pick: (result: LoadResult) => number): number {
-  return median(rounds[name].map((result, round) => pick(result) - pick(rounds.direct[round]!)));
+/**
+ * A target's figures over the rounds: `at`, the median of a figure; `added`, the median of (target −
+ * direct) with each difference taken within its round, printed ('—' for direct itself).
+ */
+function figures(rounds: Rounds, name: TargetName) {
+  return {
+    at: (pick: (result: RoundResult) => number) => median(rounds[name].map(pick)),
+    added: (pick: (result: LoadResult) => number) => (name === 'direct' ? '—' : median(rounds[name].map((result, round) => pick(result) - pick(rounds.direct[round]!))).toFixed(3)),
+  };
 }
 
 function overheadRows(mode: string, connections: number, rounds: Rounds): string[] {
@@ -190,14 +195,13 @@ function overheadRows(mode: string, connections: number, rounds: Rounds): string
   const ratios = rounds.grove.map((result, round) => result.rps / rounds.floor[round]!.rps);
   const row = (name: TargetName) => {
     const results = rounds[name];
-    const at = (pick: (result: RoundResult) => number) => median(results.map(pick));
-    const added = (pick: (result: LoadResult) => number) => (name === 'direct' ? '—' : f(addedMedian(rounds, name, pick)));
+    const { at, added } = figures(rounds, name);
     const ratio = name === 'direct' ? '—' : name === 'floor' ? '1.00' : `${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`;
     const usage = name === 'direct' ? '— | —' : `${at((r) => r.cpuUsPerRequest).toFixed(0)} | ${results.at(-1)!.rssMb.toFixed(0)}`;
     const errors = results.reduce((sum, result) => sum + result.errors, 0);
     return `| ${mode} | ${connections} | ${name} | ${f(at((r) => r.latencyMs.p50))} | ${f(at((r) => r.latencyMs.p99))} | ${added((r) => r.latencyMs.p50)} | ${added((r) => r.latencyMs.p99)} | ${f(at((r) => r.firstTokenMs.p50))} | ${added((r) => r.firstTokenMs.p50)} | ${at((r) => r.rps).toFixed(0)} | ${ratio} | ${errors} | ${usage} |`;
   };
-  return [row('direct'), row('floor'), row('grove')];
+  return TARGET_NAMES.map(row);
 }
 
 function failoverRow(label: string, result: LoadResult, healthy: LoadResult): string {
