@@ -87,7 +87,8 @@ export interface ChunkEncoder {
 export function chunkEncoder(meta: CompletionMeta): ChunkEncoder {
   const base = `data: {"id":${JSON.stringify(meta.id)},"object":"chat.completion.chunk","created":${JSON.stringify(meta.created)},"model":${JSON.stringify(meta.model)},`;
   const head = `${base}"choices":[{"index":0,"delta":{`;
-  const tail = '},"logprobs":null,"finish_reason":null}]}\n\n';
+  const close = (finishReason: string) => `},"logprobs":null,"finish_reason":${finishReason}}]}\n\n`;
+  const tail = close('null');
   return {
     roleEvent: `${head}"role":"assistant","content":""${tail}`,
     encode(delta) {
@@ -97,7 +98,7 @@ export function chunkEncoder(meta: CompletionMeta): ChunkEncoder {
         case 'reasoning':
           return `${head}"reasoning_content":${JSON.stringify(delta.text)}${tail}`;
         case 'finish':
-          return `${head}},"logprobs":null,"finish_reason":${JSON.stringify(delta.finishReason)}}]}\n\n`;
+          return `${head}${close(JSON.stringify(delta.finishReason))}`;
         case 'usage':
           return `${base}"choices":[],"usage":${JSON.stringify(toOpenAIUsage(delta.usage))}}\n\n`;
         default:

@@ -68,8 +68,8 @@ export class Registry {
 
   /**
    * Reads every object from the database and swaps the snapshot, unless nothing changed. The
-   * check matters: with PostgreSQL every instance reloads on every change notification, its own
-   * included, and a reload that always told its listeners (which notify) would never stop.
+   * check matters: with PostgreSQL an instance reloads on every peer's change notice, and a reload
+   * that always told its listeners (which notify the peers) would make two instances echo forever.
    */
   load(): Promise<void> {
     // One load at a time, each reading after the last: a slow read that started before a commit
