@@ -51,12 +51,8 @@ export async function* streamSse(call: SseCall): AsyncGenerator<ChatDelta[]> {
     const response = await attempt.post(call.url, call.headers, body);
     reader = response.body[Symbol.asyncIterator]();
     for (;;) {
-      let chunk: IteratorResult<Buffer>;
-      try {
-        chunk = await reader.next();
-      } catch (error) {
-        throw attempt.toUpstreamError(error);
-      }
+      // a failed read (reset, timeout, abort) is classified by the catch below, like any failure
+      const chunk = await reader.next();
       let failure: unknown = null;
       try {
         if (!chunk.done) parser.feed(decoder.write(chunk.value));
