@@ -42,6 +42,16 @@ export function unsupportedPart(context: ErrorContext, part: ContentPart): Upstr
   return badRequest(context, `content part of type "${part.type}" is not supported by this provider`);
 }
 
+/** A stream whose body ended before the provider's end of answer: retryable, like a dropped connection. */
+export function cutOff(context: ErrorContext, message: string): UpstreamError {
+  return new UpstreamError({
+    kind: 'connection',
+    message: `${context.provider} ${context.modelId}: ${message}`,
+    provider: context.provider,
+    modelId: context.modelId,
+  });
+}
+
 export function badRequest(context: ErrorContext, message: string): UpstreamError {
   return new UpstreamError({
     kind: 'bad_request',

@@ -1,5 +1,5 @@
 import { classifyStreamError, type ErrorContext } from '../classify-error';
-import { UpstreamError } from '../errors';
+import { cutOff } from '../content';
 import type { SseTranslator } from '../http/sse-stream';
 import type { ChatDelta, FinishReason } from '../types';
 import { convertAnthropicUsage, type AnthropicUsage } from './parse-anthropic-response';
@@ -64,7 +64,7 @@ export class AnthropicStreamTranslator implements SseTranslator {
 
   /** The body ended: the finish and usage went out with message_stop; without it the stream was cut off. */
   finish(): void {
-    if (!this.ended) throw new UpstreamError({ ...this.context, kind: 'connection', message: `${this.context.provider} ${this.context.modelId}: stream ended before message_stop` });
+    if (!this.ended) throw cutOff(this.context, 'stream ended before message_stop');
   }
 
   private blockDelta(event: StreamEvent, into: ChatDelta[]): void {

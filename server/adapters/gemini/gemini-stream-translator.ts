@@ -1,5 +1,5 @@
 import { classifyStreamError, type ErrorContext } from '../classify-error';
-import { UpstreamError } from '../errors';
+import { cutOff } from '../content';
 import type { SseTranslator } from '../http/sse-stream';
 import type { ChatDelta } from '../types';
 import { convertGeminiUsage, geminiToolCallId, type GeminiResponse } from './parse-gemini-response';
@@ -44,7 +44,7 @@ export class GeminiStreamTranslator implements SseTranslator {
 
   /** The body ended: appends the finish and the usage; with no finish reason (Gemini sends no end marker) the stream was cut off. */
   finish(into: ChatDelta[]): void {
-    if (!this.blocked && this.finishReason === undefined) throw new UpstreamError({ ...this.context, kind: 'connection', message: `${this.context.provider} ${this.context.modelId}: stream ended without a finish reason` });
+    if (!this.blocked && this.finishReason === undefined) throw cutOff(this.context, 'stream ended without a finish reason');
     const finishReason = this.blocked ? 'content_filter' : mapGeminiFinishReason(this.finishReason, this.toolCalls > 0);
     into.push({ type: 'finish', finishReason }, { type: 'usage', usage: convertGeminiUsage(this.usage) });
   }

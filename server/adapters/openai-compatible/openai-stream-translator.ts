@@ -1,5 +1,5 @@
 import { classifyStreamError, type ErrorContext } from '../classify-error';
-import { UpstreamError } from '../errors';
+import { cutOff } from '../content';
 import type { SseTranslator } from '../http/sse-stream';
 import type { ChatDelta } from '../types';
 import { convertOpenAIUsage, type OpenAIUsage } from './parse-openai-response';
@@ -85,7 +85,7 @@ export class OpenAIStreamTranslator implements SseTranslator {
    * a finish_reason is proof enough of a whole answer, and its absence of a stream cut off.
    */
   finish(into: ChatDelta[]): void {
-    if (!this.finishDelta) throw new UpstreamError({ ...this.context, kind: 'connection', message: `${this.context.provider} ${this.context.modelId}: stream ended without a finish_reason` });
+    if (!this.finishDelta) throw cutOff(this.context, 'stream ended without a finish_reason');
     into.push(this.finishDelta);
     if (this.usage) into.push(this.usage);
   }
