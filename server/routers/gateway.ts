@@ -41,8 +41,9 @@ export const gatewayRouter = router({
     } catch (error) {
       throw toTRPCError(error);
     }
-    yield { type: 'start', id: answer.id, model: answer.model.metadata.id, attempts: answer.attempts.filter((attempt) => attempt.outcome !== 'skipped').length };
     try {
+      // inside the try: a subscriber gone at the first event still closes the upstream (finally)
+      yield { type: 'start', id: answer.id, model: answer.model.metadata.id, attempts: answer.attempts.filter((attempt) => attempt.outcome !== 'skipped').length };
       let step = await answer.deltas.next();
       while (!step.done) {
         for (const delta of step.value) yield delta;
