@@ -99,9 +99,14 @@ export const tests: E2ETest[] = [
       await screenshot('08-models-after-deprecate');
 
       // the same page in the dark scheme, to look at its contrast
+      // The console follows the system's scheme (auto) unless one was chosen. Clicking the toggle
+      // while its label still read "dark" raced with that: the click could land just after the
+      // console had followed into dark, and switch it back to light. So wait for it to follow, and
+      // choose dark with the toggle only if it does not.
       await page.emulateMedia({ colorScheme: 'dark' });
-      await page.getByRole('button', { name: /Switch to (dark|light) theme/ }).waitFor();
-      if (await page.getByRole('button', { name: 'Switch to dark theme' }).count()) await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+      await page
+        .waitForFunction(() => document.documentElement.getAttribute('data-mantine-color-scheme') === 'dark', null, { timeout: 3_000 })
+        .catch(() => page.getByRole('button', { name: 'Switch to dark theme' }).click());
       await page.getByRole('button', { name: 'Switch to light theme' }).waitFor({ timeout: TIMEOUT });
       await screenshot('09-models-dark');
     },
