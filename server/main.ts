@@ -1,3 +1,4 @@
+import './v8-flags';
 import { broadcastReconnect, buildApp } from './app';
 import { loadConfig } from './config';
 import { createLogger } from './logger';
