@@ -8,6 +8,7 @@ import type { AnswerMeta, OpenedAnswer } from '../gateway/gateway';
 import { GatewayError } from '../gateway/gateway-error';
 import { chunkEncoder, openAIErrorBody, SSE_DONE, sseData, toChatCompletion, upstreamErrorToOpenAI } from '../openai';
 import type { Services } from '../services';
+import { closeAfterAnswer } from './lingering-close';
 import { requestIdOf } from './request-id';
 
 /**
@@ -45,7 +46,7 @@ export function createChatCompletionsHandler(services: Services): ChatCompletion
       principal = authenticate(services, request);
     } catch (error) {
       // an unauthenticated body is not read: unless it is declared small, the connection closes
-      if (!(Number(request.headers['content-length']) <= services.config.bodyLimitBytes)) response.setHeader('connection', 'close');
+      if (!(Number(request.headers['content-length']) <= services.config.bodyLimitBytes)) closeAfterAnswer(response);
       request.resume();
       sendError(response, requestId, error as GatewayError);
       return;
@@ -53,7 +54,7 @@ export function createChatCompletionsHandler(services: Services): ChatCompletion
     readBody(request, services.config.bodyLimitBytes, (problem, body) => {
       if (problem) {
         // the rest of an oversized body is not read: this connection cannot carry another request
-        if (problem.status === 413) response.setHeader('connection', 'close');
+        if (problem.status === 413) closeAfterAnswer(response);
         sendError(response, requestId, problem);
         return;
       }
