@@ -12,6 +12,7 @@ import { appRouter, type AppRouter } from './router';
 import type { Services } from './services';
 import type { Context } from './trpc';
 import { registerRestErrors } from './http/rest-errors';
+import { registerYamlBodies } from './http/yaml-body';
 import { registerV1 } from './http/v1';
 import { createChatCompletionsHandler, isChatCompletions } from './http/chat-completions';
 import { requestIdOf } from './http/request-id';
@@ -75,6 +76,7 @@ export async function buildApp(services: Services) {
   app.get('/api/openapi.json', async () => openApiDocument);
   await app.register(async (scope) => {
     registerRestErrors(scope);
+    registerYamlBodies(scope);
     await scope.register(fastifyTRPCOpenApiPlugin, { basePath: '/api', router: appRouter, createContext: ({ req }: { req: { id?: string; headers: Record<string, string | string[] | undefined> } }) => createContext({ req }) });
   });
 

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { describeFailure, isGroveError } from './client';
 import { connect, connectionHelp, connectionOptions, Failure, parseCommand, UsageError, type CliIo } from './command';
-import { describeProblem } from './problems';
-import { InputError, readObjects, type ObjectSource } from './read-objects';
+import { describeProblem } from '../yaml/problems';
+import { InputError, readObjects, type ObjectSource } from '../yaml/read-objects';
 
 export const applyHelp = `Usage: grove apply -f FILE [-f FILE...] [--dry-run]
 

@@ -3,7 +3,7 @@ import { Failure, UsageError, type CliIo } from './command';
 import { explainCommand } from './explain-command';
 import { exportCommand } from './export-command';
 import { keysCommand } from './keys-command';
-import { InputError } from './read-objects';
+import { InputError } from '../yaml/read-objects';
 
 export type { CliIo } from './command';
 

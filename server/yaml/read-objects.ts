@@ -18,8 +18,16 @@ export interface ReadObjects {
   sources: ObjectSource[];
 }
 
-/** A file that cannot be read as GroveObjects: shown as is, exit code 1. */
-export class InputError extends Error {}
+/** A file that cannot be read as GroveObjects: shown as is, exit code 1 (the CLI), 400 (REST). */
+export class InputError extends Error {
+  constructor(
+    message: string,
+    /** where the file went wrong, when known (1-based) */
+    readonly at: { document?: number; line?: number } = {},
+  ) {
+    super(message);
+  }
+}
 
 const shapeHint = 'expected a GroveObject, a list of them, or { objects: [...] }';
 
@@ -36,7 +44,7 @@ export function readObjects(text: string, file: string): ReadObjects {
     if (error) {
       const line = error.linePos?.[0].line;
       const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-      throw new InputError(`${file}${line ? `:${line}` : ''}: document ${number}: ${message}`);
+      throw new InputError(`${file}${line ? `:${line}` : ''}: document ${number}: ${message}`, { document: number, line });
     }
     for (const entry of entriesOf(document, file, number)) {
       result.objects.push(entry.value);
@@ -61,7 +69,7 @@ function entriesOf(document: Document.Parsed, file: string, number: number): { v
   try {
     value = document.toJS({ maxAliasCount: 1000 });
   } catch (error) {
-    throw new InputError(`${file}: document ${number}: ${(error as Error).message}`); // e.g. an alias bomb
+    throw new InputError(`${file}: document ${number}: ${(error as Error).message}`, { document: number }); // e.g. an alias bomb
   }
   const list = isMap(root) && !root.has('kind') && isSeq(root.get('objects', true)) ? (root.get('objects', true) as Node) : root;
   if (isSeq(list)) {
@@ -69,7 +77,7 @@ function entriesOf(document: Document.Parsed, file: string, number: number): { v
     return list.items.map((node, index) => ({ value: values[index], node: node as Node, item: index + 1 }));
   }
   if (isMap(root)) return [{ value, node: root }];
-  throw new InputError(`${file}: document ${number}: ${shapeHint}`);
+  throw new InputError(`${file}: document ${number}: ${shapeHint}`, { document: number });
 }
 
 function labelOf(value: unknown): string | undefined {
@@ -104,6 +112,6 @@ function checkJson(text: string, file: string): void {
     const message = (error as Error).message;
     const position = /position (\d+)/.exec(message)?.[1];
     const line = position === undefined ? undefined : text.slice(0, Number(position)).split('\n').length;
-    throw new InputError(`${file}${line ? `:${line}` : ''}: invalid JSON: ${message}`);
+    throw new InputError(`${file}${line ? `:${line}` : ''}: invalid JSON: ${message}`, { line });
   }
 }

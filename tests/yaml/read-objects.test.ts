@@ -1,6 +1,6 @@
 import { formatObjects } from '../../server/cli/export-format';
-import { describeProblem, pathSegments } from '../../server/cli/problems';
-import { InputError, readObjects } from '../../server/cli/read-objects';
+import { describeProblem, pathSegments } from '../../server/yaml/problems';
+import { InputError, readObjects } from '../../server/yaml/read-objects';
 
 const capability = (id: string) => ({ apiVersion: 'grove/v1', kind: 'Capability', metadata: { id }, spec: {} });
 

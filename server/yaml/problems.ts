@@ -6,16 +6,29 @@ export interface Problem {
   message: string;
 }
 
+/** Where in a YAML or JSON file a server problem points. */
+export interface ProblemLocation {
+  source: ObjectSource;
+  /** the problem's path inside its object */
+  path: string;
+  line?: number;
+}
+
 /**
- * Shows a server problem against the file it came from. The server prefixes a problem's path with
- * the object's index (`[2].spec.pricing`) or, for checks across objects, its name
+ * Finds the object a server problem belongs to. The server prefixes a problem's path with the
+ * object's index (`[2].spec.pricing`) or, for checks across objects, its name
  * (`Model/foo: spec.fallbacks[0]`); a lone object gets no prefix.
  */
-export function describeProblem(problem: Problem, sources: ReadonlyArray<ObjectSource>): string {
+export function locate(problem: Problem, sources: ReadonlyArray<ObjectSource>): ProblemLocation | undefined {
   const located = locateProblem(problem.path, sources);
+  return located && { ...located, line: located.source.locate(pathSegments(located.path)) };
+}
+
+/** Shows a server problem against the file it came from. */
+export function describeProblem(problem: Problem, sources: ReadonlyArray<ObjectSource>): string {
+  const located = locate(problem, sources);
   if (!located) return problem.path ? `${problem.path}: ${problem.message}` : problem.message;
-  const { source, path } = located;
-  const line = source.locate(pathSegments(path));
+  const { source, path, line } = located;
   const where = `${source.file}${line ? `:${line}` : ''} document ${source.document}${source.item ? ` item ${source.item}` : ''}${source.label ? ` (${source.label})` : ''}`;
   return path ? `${where}: ${path}: ${problem.message}` : `${where}: ${problem.message}`;
 }
