@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
+import type { TRPCError } from '@trpc/server';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { fastifyTRPCOpenApiPlugin, generateOpenApiDocument } from 'trpc-to-openapi';
@@ -53,6 +54,10 @@ export async function buildApp(services: Services) {
     return { services, principal: services.keys.authenticate(bearerToken(header)), requestId: req.id ?? randomUUID() };
   };
 
+  // callers hear only "internal server error" (server/trpc.ts): the detail is here, with the request id
+  const logInternalError = ({ error, path, ctx }: { error: TRPCError; path?: string; ctx?: Context }) => {
+    if (error.code === 'INTERNAL_SERVER_ERROR') services.logger.error({ err: error.cause ?? error, path, requestId: ctx?.requestId }, 'trpc error');
+  };
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
     useWSS: true,
@@ -60,9 +65,7 @@ export async function buildApp(services: Services) {
     trpcOptions: {
       router: appRouter,
       createContext,
-      onError({ error, path }) {
-        if (error.code === 'INTERNAL_SERVER_ERROR') services.logger.error({ err: error.cause ?? error, path }, 'trpc error');
-      },
+      onError: logInternalError,
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });
 
@@ -75,7 +78,7 @@ export async function buildApp(services: Services) {
   app.get('/api/openapi.json', async () => openApiDocument);
   await app.register(async (scope) => {
     registerRestErrors(scope);
-    await scope.register(fastifyTRPCOpenApiPlugin, { basePath: '/api', router: appRouter, createContext: ({ req }: { req: { id?: string; headers: Record<string, string | string[] | undefined> } }) => createContext({ req }) });
+    await scope.register(fastifyTRPCOpenApiPlugin, { basePath: '/api', router: appRouter, createContext: ({ req }: { req: { id?: string; headers: Record<string, string | string[] | undefined> } }) => createContext({ req }), onError: logInternalError });
   });
 
   await registerV1(app as unknown as FastifyInstance, services);

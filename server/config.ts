@@ -14,6 +14,7 @@ const envSchema = z.object({
   GROVE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(6000),
   GROVE_STATIC_DIR: z.string().optional(),
   GROVE_REQUEST_DEADLINE_MS: z.coerce.number().int().positive().default(120_000),
+  GROVE_DEV_ERRORS: z.enum(['true', 'false']).default('false'),
 });
 
 export type Config = {
@@ -29,6 +30,8 @@ export type Config = {
   rateLimitPerMinute: number;
   staticDir?: string;
   requestDeadlineMs: number;
+  /** error bodies carry the stack and internal messages: for development only, never in production */
+  devErrors: boolean;
   /** the environment that `{ env: NAME }` secrets are read from */
   env: Record<string, string | undefined>;
 };
@@ -53,6 +56,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimitPerMinute: values.GROVE_RATE_LIMIT_PER_MINUTE,
     staticDir: values.GROVE_STATIC_DIR,
     requestDeadlineMs: values.GROVE_REQUEST_DEADLINE_MS,
+    devErrors: values.GROVE_DEV_ERRORS === 'true',
     env,
   };
 }
