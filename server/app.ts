@@ -46,6 +46,15 @@ export async function buildApp(services: Services) {
   });
   // new gateway requests arriving while the server drains are told to go elsewhere, as fastify tells its own
   app.addHook('preClose', async () => chatCompletions.close());
+  // Before @fastify/websocket's own preClose closes every socket (it is registered after this):
+  // running subscriptions finish, or end with an error their clients see; then clients are told
+  // to reconnect elsewhere. Telling them first would cut their streams: the tRPC client closes
+  // its socket as soon as it hears "reconnect".
+  app.addHook('preClose', async () => {
+    const { finished, ended } = await services.subscriptions.close(config.shutdownDrainMs);
+    if (finished || ended) services.logger.info({ finished, ended }, 'subscriptions drained');
+    broadcastReconnect(app);
+  });
 
   await app.register(fastifyWebsocket, { options: { maxPayload: 1024 * 1024 } });
 

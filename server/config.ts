@@ -15,6 +15,7 @@ const envSchema = z.object({
   GROVE_STATIC_DIR: z.string().optional(),
   GROVE_REQUEST_DEADLINE_MS: z.coerce.number().int().positive().default(120_000),
   GROVE_DEV_ERRORS: z.enum(['true', 'false']).default('false'),
+  GROVE_SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(10_000),
 });
 
 export type Config = {
@@ -32,6 +33,8 @@ export type Config = {
   requestDeadlineMs: number;
   /** error bodies carry the stack and internal messages: for development only, never in production */
   devErrors: boolean;
+  /** on SIGTERM, how long running subscriptions may take to finish before they end with an error */
+  shutdownDrainMs: number;
   /** the environment that `{ env: NAME }` secrets are read from */
   env: Record<string, string | undefined>;
 };
@@ -57,6 +60,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     staticDir: values.GROVE_STATIC_DIR,
     requestDeadlineMs: values.GROVE_REQUEST_DEADLINE_MS,
     devErrors: values.GROVE_DEV_ERRORS === 'true',
+    shutdownDrainMs: values.GROVE_SHUTDOWN_DRAIN_MS,
     env,
   };
 }
