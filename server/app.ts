@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
+import type { TRPCError } from '@trpc/server';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { fastifyTRPCOpenApiPlugin, generateOpenApiDocument } from 'trpc-to-openapi';
@@ -46,6 +47,15 @@ export async function buildApp(services: Services) {
   });
   // new gateway requests arriving while the server drains are told to go elsewhere, as fastify tells its own
   app.addHook('preClose', async () => chatCompletions.close());
+  // Before @fastify/websocket's own preClose closes every socket (it is registered after this):
+  // running subscriptions finish, or end with an error their clients see; then clients are told
+  // to reconnect elsewhere. Telling them first would cut their streams: the tRPC client closes
+  // its socket as soon as it hears "reconnect".
+  app.addHook('preClose', async () => {
+    const { finished, ended } = await services.subscriptions.close(config.shutdownDrainMs);
+    if (finished || ended) services.logger.info({ finished, ended }, 'subscriptions drained');
+    broadcastReconnect(app);
+  });
 
   await app.register(fastifyWebsocket, { options: { maxPayload: 1024 * 1024 } });
 
@@ -54,6 +64,10 @@ export async function buildApp(services: Services) {
     return { services, principal: services.keys.authenticate(bearerToken(header)), requestId: req.id ?? randomUUID() };
   };
 
+  // callers hear only "internal server error" (server/trpc.ts): the detail is here, with the request id
+  const logInternalError = ({ error, path, ctx }: { error: TRPCError; path?: string; ctx?: Context }) => {
+    if (error.code === 'INTERNAL_SERVER_ERROR') services.logger.error({ err: error.cause ?? error, path, requestId: ctx?.requestId }, 'trpc error');
+  };
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
     useWSS: true,
@@ -61,9 +75,7 @@ export async function buildApp(services: Services) {
     trpcOptions: {
       router: appRouter,
       createContext,
-      onError({ error, path }) {
-        if (error.code === 'INTERNAL_SERVER_ERROR') services.logger.error({ err: error.cause ?? error, path }, 'trpc error');
-      },
+      onError: logInternalError,
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });
 
@@ -77,7 +89,7 @@ export async function buildApp(services: Services) {
   await app.register(async (scope) => {
     registerRestErrors(scope);
     registerYamlBodies(scope);
-    await scope.register(fastifyTRPCOpenApiPlugin, { basePath: '/api', router: appRouter, createContext: ({ req }: { req: { id?: string; headers: Record<string, string | string[] | undefined> } }) => createContext({ req }) });
+    await scope.register(fastifyTRPCOpenApiPlugin, { basePath: '/api', router: appRouter, createContext: ({ req }: { req: { id?: string; headers: Record<string, string | string[] | undefined> } }) => createContext({ req }), onError: logInternalError });
   });
 
   await registerV1(app as unknown as FastifyInstance, services);

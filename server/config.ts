@@ -14,6 +14,8 @@ const envSchema = z.object({
   GROVE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(6000),
   GROVE_STATIC_DIR: z.string().optional(),
   GROVE_REQUEST_DEADLINE_MS: z.coerce.number().int().positive().default(120_000),
+  GROVE_DEV_ERRORS: z.enum(['true', 'false']).default('false'),
+  GROVE_SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(10_000),
 });
 
 export type Config = {
@@ -29,6 +31,10 @@ export type Config = {
   rateLimitPerMinute: number;
   staticDir?: string;
   requestDeadlineMs: number;
+  /** error bodies carry the stack and internal messages: for development only, never in production */
+  devErrors: boolean;
+  /** on SIGTERM, how long running subscriptions may take to finish before they end with an error */
+  shutdownDrainMs: number;
   /** the environment that `{ env: NAME }` secrets are read from */
   env: Record<string, string | undefined>;
 };
@@ -53,6 +59,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimitPerMinute: values.GROVE_RATE_LIMIT_PER_MINUTE,
     staticDir: values.GROVE_STATIC_DIR,
     requestDeadlineMs: values.GROVE_REQUEST_DEADLINE_MS,
+    devErrors: values.GROVE_DEV_ERRORS === 'true',
+    shutdownDrainMs: values.GROVE_SHUTDOWN_DRAIN_MS,
     env,
   };
 }

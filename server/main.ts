@@ -1,5 +1,5 @@
 import './v8-flags';
-import { broadcastReconnect, buildApp } from './app';
+import { buildApp } from './app';
 import { loadConfig } from './config';
 import { createLogger } from './logger';
 import { createServices } from './services';
@@ -21,9 +21,10 @@ let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
-  logger.info({ signal }, 'shutting down: finishing in-flight requests');
-  broadcastReconnect(app);
-  const force = setTimeout(() => process.exit(1), 15_000);
+  logger.info({ signal }, 'shutting down: finishing in-flight requests and subscriptions');
+  // app.close() lets subscriptions drain for config.shutdownDrainMs (then ends them), tells ws
+  // clients to reconnect, and lets HTTP requests finish; past this margin, the exit is forced
+  const force = setTimeout(() => process.exit(1), config.shutdownDrainMs + 5_000);
   force.unref();
   try {
     await app.close();

@@ -13,6 +13,7 @@ import { Registry } from './registry/registry';
 import { listAudit, writeAudit, type AuditRow } from './registry/repository';
 import { createSecretBox, loadSecretKey } from './secrets';
 import { seedDemo } from './seed';
+import { SubscriptionDrain } from './subscription-drain';
 
 /** Everything a request handler may use, built once at start. */
 export interface Services {
@@ -24,6 +25,8 @@ export interface Services {
   events: EventBus;
   gateway: Gateway;
   requestLog: RequestLogWriter;
+  /** the running subscriptions that shutdown lets finish (server/app.ts) */
+  subscriptions: SubscriptionDrain;
   version: string;
   startedAt: string;
   audit(actor: string, action: string, detail?: unknown): Promise<void>;
@@ -91,6 +94,7 @@ export async function createServices(config: Config, logger: Logger): Promise<{ 
     events,
     gateway,
     requestLog,
+    subscriptions: new SubscriptionDrain(),
     version: packageVersion(),
     startedAt: new Date().toISOString(),
     audit: (actor, action, detail) => writeAudit(database.db, { actor, action, detail }),

@@ -1,7 +1,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { ZodError } from 'zod';
-import { GroveError, problemsFromZod, type Problem } from './errors';
+import { GroveError, isDatabaseUnavailable, problemsFromZod, type Problem } from './errors';
 import type { Principal, Scope } from './auth/keys';
 import type { Services } from './services';
 
@@ -16,9 +16,17 @@ const t = initTRPC
   .context<Context>()
   .meta<OpenApiMeta>()
   .create({
-    errorFormatter({ shape, error }) {
+    // tRPC's own switch would follow NODE_ENV; stacks are added below, only when the config asks
+    isDev: false,
+    errorFormatter({ shape, error, ctx }) {
       const problems = problemsOf(error);
-      return { ...shape, data: { ...shape.data, problems } };
+      // Errors say what, never where: no stack, and no message of an error we did not expect
+      // (it may name a file, a query or a host); the server log has them (app.ts onError).
+      if (!ctx?.services.config.devErrors) {
+        const message = error.code === 'INTERNAL_SERVER_ERROR' ? 'internal server error' : shape.message;
+        return { ...shape, message, data: { ...shape.data, problems } };
+      }
+      return { ...shape, data: { ...shape.data, problems, stack: error.stack } };
     },
   });
 
@@ -28,13 +36,20 @@ function problemsOf(error: TRPCError): Problem[] | undefined {
   return undefined;
 }
 
-/** Domain errors become tRPC errors with the same code; anything else is an internal error. */
-const translateErrors = t.middleware(async ({ next }) => {
+/**
+ * Domain errors become tRPC errors with the same code; a failing database a 503 whose detail only
+ * the server log has; anything else is an internal error.
+ */
+const translateErrors = t.middleware(async ({ ctx, path, next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof GroveError) {
     const cause = result.error.cause;
     const code = cause.code === 'PAYLOAD_TOO_LARGE' ? 'PAYLOAD_TOO_LARGE' : cause.code;
     throw new TRPCError({ code, message: cause.message, cause });
+  }
+  if (!result.ok && isDatabaseUnavailable(result.error.cause)) {
+    ctx.services.logger.error({ err: result.error.cause, requestId: ctx.requestId, path }, 'database unavailable');
+    throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'database unavailable' });
   }
   return result;
 });

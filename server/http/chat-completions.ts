@@ -10,6 +10,7 @@ import { chunkEncoder, openAIErrorBody, SSE_DONE, sseData, toChatCompletion, ups
 import type { Services } from '../services';
 import { closeAfterAnswer } from './lingering-close';
 import { requestIdOf } from './request-id';
+import { unexpectedError } from './unexpected-error';
 
 /**
  * `POST /v1/chat/completions` on Node's own request and response, ahead of fastify's router: the
@@ -59,7 +60,7 @@ export function createChatCompletionsHandler(services: Services): ChatCompletion
         return;
       }
       answer(services, request, response, requestId, principal, body).catch((error: unknown) => {
-        sendError(response, requestId, toGatewayError(error, services));
+        sendError(response, requestId, error instanceof GatewayError ? error : unexpectedError(error, services.logger, requestId));
       });
     });
   }) as ChatCompletionsHandler;
@@ -203,13 +204,6 @@ function sendError(response: ServerResponse, requestId: string, error: GatewayEr
   const payload = JSON.stringify(openAIErrorBody(error.status, error.message, error.type, error.code, error.param));
   response.writeHead(error.status, { ...error.headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload), 'x-request-id': requestId });
   response.end(payload);
-}
-
-/** Anything thrown while answering becomes an OpenAI error object; only our own bugs are 500s. */
-function toGatewayError(error: unknown, services: Services): GatewayError {
-  if (error instanceof GatewayError) return error;
-  services.logger.error({ err: error }, 'unexpected error on /v1/chat/completions');
-  return new GatewayError(500, 'The server had an error while processing your request.', 'internal_error');
 }
 
 const connectionControllers = new WeakMap<Socket, AbortController>();

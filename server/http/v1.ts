@@ -4,6 +4,7 @@ import { GatewayError } from '../gateway/gateway-error';
 import { openAIErrorBody } from '../openai';
 import type { Services } from '../services';
 import { authenticate } from './chat-completions';
+import { unexpectedError } from './unexpected-error';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -46,12 +47,11 @@ function sendError(reply: FastifyReply, error: GatewayError): FastifyReply {
   return reply.code(error.status).headers(error.headers).send(openAIErrorBody(error.status, error.message, error.type, error.code, error.param));
 }
 
-/** Anything thrown on /v1 becomes an OpenAI error object; only our own bugs are 500s. */
+/** Anything thrown on /v1 becomes an OpenAI error object (see ./unexpected-error.ts). */
 function toGatewayError(error: FastifyError | GatewayError, request: FastifyRequest): GatewayError {
   if (error instanceof GatewayError) return error;
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return new GatewayError(error.statusCode, error.message, error.code ?? null);
-  request.log.error({ err: error }, 'unexpected error on /v1');
-  return new GatewayError(500, 'The server had an error while processing your request.', 'internal_error');
+  return unexpectedError(error, request.log, request.id);
 }
 
 function ownerOf(provider: string): string {

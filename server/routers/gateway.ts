@@ -5,6 +5,9 @@ import { GatewayError } from '../gateway/gateway-error';
 import type { GatewayCall } from '../gateway/gateway';
 import { toChatCompletion } from '../openai';
 import { chatCompletionRequestSchema } from '../../shared/chat';
+import type { z } from 'zod';
+import type { Principal } from '../auth/keys';
+import type { Services } from '../services';
 import { invokeProcedure, router } from '../trpc';
 
 /** What a stream subscriber receives: who answers, the deltas, then the bill. */
@@ -32,33 +35,40 @@ export const gatewayRouter = router({
     }
   }),
 
-  stream: invokeProcedure.input(chatCompletionRequestSchema).subscription(async function* ({ ctx, input, signal }): AsyncGenerator<GatewayStreamEvent> {
+  stream: invokeProcedure.input(chatCompletionRequestSchema).subscription(({ ctx, input, signal }) => {
     const controller = new AbortController();
     signal?.addEventListener('abort', () => controller.abort(), { once: true });
-    let answer;
-    try {
-      answer = await ctx.services.gateway.stream({ body: { ...input, stream: true }, principal: ctx.principal, headers: {}, signal: controller.signal });
-    } catch (error) {
-      throw toTRPCError(error);
-    }
-    try {
-      // inside the try: a subscriber gone at the first event still closes the upstream (finally)
-      yield { type: 'start', id: answer.id, model: answer.model.metadata.id, attempts: answer.attempts.filter((attempt) => attempt.outcome !== 'skipped').length };
-      let step = await answer.deltas.next();
-      while (!step.done) {
-        for (const delta of step.value) yield delta;
-        step = await answer.deltas.next();
-      }
-      yield { type: 'done', costUsd: step.value.costUsd, usage: step.value.usage };
-    } catch (error) {
-      if (!isUpstreamError(error)) throw error;
-      const upstream = error as UpstreamError;
-      yield { type: 'error', message: upstream.message, kind: upstream.kind, status: upstream.status };
-    } finally {
-      await answer.deltas.return({ costUsd: 0 }).catch(() => {});
-    }
+    // tracked: on shutdown a running stream finishes, or ends with an error the client sees (and
+    // its upstream call is cut)
+    return ctx.services.subscriptions.track(streamEvents(ctx, input, controller.signal), () => controller.abort());
   }),
 });
+
+/** One streamed completion as subscription events; an upstream failure is an `error` event. */
+async function* streamEvents(ctx: { services: Services; principal: Principal }, input: z.infer<typeof chatCompletionRequestSchema>, signal: AbortSignal): AsyncGenerator<GatewayStreamEvent> {
+  let answer;
+  try {
+    answer = await ctx.services.gateway.stream({ body: { ...input, stream: true }, principal: ctx.principal, headers: {}, signal });
+  } catch (error) {
+    throw toTRPCError(error);
+  }
+  try {
+    // inside the try: a subscriber gone at the first event still closes the upstream (finally)
+    yield { type: 'start', id: answer.id, model: answer.model.metadata.id, attempts: answer.attempts.filter((attempt) => attempt.outcome !== 'skipped').length };
+    let step = await answer.deltas.next();
+    while (!step.done) {
+      for (const delta of step.value) yield delta;
+      step = await answer.deltas.next();
+    }
+    yield { type: 'done', costUsd: step.value.costUsd, usage: step.value.usage };
+  } catch (error) {
+    if (!isUpstreamError(error)) throw error;
+    const upstream = error as UpstreamError;
+    yield { type: 'error', message: upstream.message, kind: upstream.kind, status: upstream.status };
+  } finally {
+    await answer.deltas.return({ costUsd: 0 }).catch(() => {});
+  }
+}
 
 const codeByStatus: Record<number, TRPCError['code']> = {
   400: 'BAD_REQUEST',

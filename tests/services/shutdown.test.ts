@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
+import { createGroveClient, type GatewayStreamEvent } from '../../server/client';
 
 const ADMIN_KEY = 'grove_shutdown_admin_key_0123';
 
 /** Grove as a real process, so that SIGTERM is the real signal and the exit code the real one. */
-function startGrove(): Promise<{ child: ChildProcess; port: number; exited: Promise<number | null> }> {
+function startGrove(env: Record<string, string> = {}): Promise<{ child: ChildProcess; port: number; exited: Promise<number | null> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, DATABASE_URL: '', PORT: '0', HOST: '127.0.0.1', GROVE_DATA_DIR: 'memory://', GROVE_ADMIN_KEY: ADMIN_KEY, GROVE_SEED: 'false', GROVE_LOG_LEVEL: 'warn', GROVE_STATIC_DIR: '/nonexistent' },
+    env: { ...process.env, DATABASE_URL: '', PORT: '0', HOST: '127.0.0.1', GROVE_DATA_DIR: 'memory://', GROVE_ADMIN_KEY: ADMIN_KEY, GROVE_SEED: 'false', GROVE_LOG_LEVEL: 'warn', GROVE_STATIC_DIR: '/nonexistent', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -39,7 +40,85 @@ function post(port: number, path: string, body: unknown): Promise<{ status: numb
   });
 }
 
-describe('SIGTERM', () => {
+/** A simulated model that streams `tokens` tokens at 20 a second, one per delta. */
+function slowModel(id: string, tokens: number) {
+  return {
+    apiVersion: 'grove/v1',
+    kind: 'Model',
+    metadata: { id },
+    spec: { provider: 'simulated', model: 'slow', capabilities: { reasoning: 50, creativity: 50, precision: 50, speed: 50, context: 50 }, contextWindow: 8000, maxOutputTokens: tokens, pricing: { inputPer1M: 1, outputPer1M: 1 }, lifecycle: 'active', simulation: { latencyMs: { p50: 100, p99: 150 }, tokensPerSecond: 20, errorRate: 0, seed: 1 } },
+  };
+}
+
+/**
+ * A gateway.stream subscription over ws, as an internal service runs it; SIGTERM is sent to Grove
+ * once the first text delta arrived. Resolves with every event and how the subscription ended.
+ */
+function streamThroughSigterm(port: number, child: ChildProcess, model: string) {
+  const grove = createGroveClient({ url: `http://127.0.0.1:${port}`, apiKey: ADMIN_KEY });
+  const events: GatewayStreamEvent[] = [];
+  return new Promise<{ events: GatewayStreamEvent[]; error?: Error & { data?: { code?: string } }; cut?: true }>((resolve) => {
+    let signalled = false;
+    grove.gateway.stream.subscribe(
+      { model, messages: [{ role: 'user', content: 'hi' }] },
+      {
+        onData: (event) => {
+          events.push(event);
+          if (event.type === 'text' && !signalled) {
+            signalled = true;
+            child.kill('SIGTERM');
+          }
+          if (event.type === 'done') resolve({ events });
+        },
+        onError: (error) => resolve({ events, error: error as Error & { data?: { code?: string } } }),
+        // the socket went away under a subscription that had neither finished nor failed: the
+        // client would silently send it again on its next connection
+        onConnectionStateChange: (state) => {
+          if (signalled && state.state === 'connecting') resolve({ events, cut: true });
+        },
+      },
+    );
+  }).finally(() => grove.close());
+}
+
+// each test starts Grove as a process of its own: slow on a busy machine
+describe('SIGTERM', { timeout: 120_000 }, () => {
+  test('lets an in-flight tRPC subscription finish: every delta, then done; exits 0', async () => {
+    const { child, port, exited } = await startGrove();
+    try {
+      expect((await post(port, '/api/v1/apply', { objects: [slowModel('slow-sub', 30)] })).status).toBe(200);
+      const { events, error, cut } = await streamThroughSigterm(port, child, 'slow-sub');
+      expect(cut).toBeUndefined();
+      expect(error).toBeUndefined();
+      const done = events.at(-1) as Extract<GatewayStreamEvent, { type: 'done' }>;
+      expect(done.type).toBe('done');
+      // one token per delta at 20 tokens a second: every one of them arrived
+      expect(events.filter((event) => event.type === 'text')).toHaveLength(done.usage!.completionTokens);
+      expect(done.usage!.completionTokens).toBe(30);
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
+  test('ends a tRPC subscription that outlasts the drain deadline with a clear error; exits 0', async () => {
+    const { child, port, exited } = await startGrove({ GROVE_SHUTDOWN_DRAIN_MS: '500' });
+    try {
+      // 200 tokens at 20 a second: 10 s, far past the half-second drain
+      expect((await post(port, '/api/v1/apply', { objects: [slowModel('endless-sub', 200)] })).status).toBe(200);
+      const { events, error, cut } = await streamThroughSigterm(port, child, 'endless-sub');
+      expect(cut).toBeUndefined();
+      expect(events.some((event) => event.type === 'text')).toBe(true);
+      expect(events.some((event) => event.type === 'done')).toBe(false);
+      expect(error?.message).toMatch(/server shutting down/);
+      expect(error?.data?.code).toBe('SERVICE_UNAVAILABLE');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
+
   test('lets an in-flight stream finish, then exits 0; new connections are refused', async () => {
     const { child, port, exited } = await startGrove();
     try {
