@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { projectPath } from './paths';
+import { makePrivateFolder, makeTreePrivate } from './private-folder';
 import * as schema from './schema';
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -82,9 +82,10 @@ async function openPglite(dataDir: string | undefined) {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  if (dataDir) makePrivateFolder(dataDir);
   const client = dataDir ? new PGlite(dataDir) : new PGlite();
   await client.waitReady;
+  if (dataDir) makeTreePrivate(dataDir);
   const db = drizzle(client, { schema }) as unknown as Database;
   return {
     db,
@@ -92,6 +93,7 @@ async function openPglite(dataDir: string | undefined) {
     migrated: false,
     async migrate() {
       await migrate(drizzle(client), { migrationsFolder });
+      if (dataDir) makeTreePrivate(dataDir);
     },
     ping: () => ping(db),
     async copyIn(table: string, columns: readonly string[], rows: string | Uint8Array<ArrayBuffer>) {
