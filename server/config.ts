@@ -14,6 +14,8 @@ const envSchema = z.object({
   GROVE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(6000),
   GROVE_STATIC_DIR: z.string().optional(),
   GROVE_REQUEST_DEADLINE_MS: z.coerce.number().int().positive().default(120_000),
+  GROVE_DB_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  GROVE_REQUEST_LOG_BUFFER_ROWS: z.coerce.number().int().positive().default(50_000),
 });
 
 export type Config = {
@@ -29,6 +31,10 @@ export type Config = {
   rateLimitPerMinute: number;
   staticDir?: string;
   requestDeadlineMs: number;
+  /** how long a write waits on the database before it fails with 503 */
+  databaseTimeoutMs: number;
+  /** request-log rows held in memory while the database cannot take them; the oldest go past it */
+  requestLogBufferRows: number;
   /** the environment that `{ env: NAME }` secrets are read from */
   env: Record<string, string | undefined>;
 };
@@ -53,6 +59,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimitPerMinute: values.GROVE_RATE_LIMIT_PER_MINUTE,
     staticDir: values.GROVE_STATIC_DIR,
     requestDeadlineMs: values.GROVE_REQUEST_DEADLINE_MS,
+    databaseTimeoutMs: values.GROVE_DB_TIMEOUT_MS,
+    requestLogBufferRows: values.GROVE_REQUEST_LOG_BUFFER_ROWS,
     env,
   };
 }

@@ -1,6 +1,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { ZodError } from 'zod';
+import { DatabaseUnavailableError } from '../db/deadline';
 import { GroveError, problemsFromZod, type Problem } from './errors';
 import type { Principal, Scope } from './auth/keys';
 import type { Services } from './services';
@@ -28,9 +29,15 @@ function problemsOf(error: TRPCError): Problem[] | undefined {
   return undefined;
 }
 
-/** Domain errors become tRPC errors with the same code; anything else is an internal error. */
+/**
+ * Domain errors become tRPC errors with the same code; a database that hung or is down is 503
+ * (SERVICE_UNAVAILABLE); anything else is an internal error.
+ */
 const translateErrors = t.middleware(async ({ next }) => {
   const result = await next();
+  if (!result.ok && result.error.cause instanceof DatabaseUnavailableError) {
+    throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'database unavailable', cause: result.error.cause });
+  }
   if (!result.ok && result.error.cause instanceof GroveError) {
     const cause = result.error.cause;
     const code = cause.code === 'PAYLOAD_TOO_LARGE' ? 'PAYLOAD_TOO_LARGE' : cause.code;
