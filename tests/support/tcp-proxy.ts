@@ -10,6 +10,8 @@ import { createConnection, createServer, type AddressInfo, type Socket } from 'n
 export interface TcpProxy {
   /** `target` with its host and port replaced by the proxy's */
   url: string;
+  /** connections refused while cut: how a test sees that a client tried */
+  readonly refused: number;
   hang(): void;
   cut(): void;
   resume(): void;
@@ -25,10 +27,12 @@ interface Pair {
 export async function startTcpProxy(target: string): Promise<TcpProxy> {
   const upstream = new URL(target);
   let state: 'open' | 'hung' | 'cut' = 'open';
+  let refused = 0;
   const pairs = new Set<Pair>();
 
   const server = createServer((client) => {
     if (state === 'cut') {
+      refused += 1;
       client.destroy();
       return;
     }
@@ -58,6 +62,9 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
 
   return {
     url: url.toString(),
+    get refused() {
+      return refused;
+    },
     hang() {
       state = 'hung';
     },
