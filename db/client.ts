@@ -1,7 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { DatabaseUnavailableError, guardTransactions, withDeadline } from './deadline';
 import { projectPath } from './paths';
+import { makePrivateFolder, makeTreePrivate } from './private-folder';
 import * as schema from './schema';
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -29,39 +30,63 @@ export interface DatabaseOptions {
   url?: string;
   /** PGlite data folder; absent (with no url) means in-memory */
   dataDir?: string;
+  /** how long a write (a transaction, a COPY) may wait on the database before it fails; default 5,000 */
+  timeoutMs?: number;
+}
+
+/**
+ * The server-side limits that make a client-side timeout safe on PostgreSQL: no statement runs on
+ * after its caller gave up, and a session idle inside a transaction (its client gone quiet, or its
+ * COMMIT held up on the network) is ended, so it rolls back. The idle limit is half the caller's
+ * timeout; a COMMIT that went out may land only within it (see ./deadline.ts withDeadline).
+ */
+function serverLimits(timeoutMs: number) {
+  const idleInTransactionMs = Math.max(1, Math.ceil(timeoutMs / 2));
+  return {
+    statement_timeout: timeoutMs,
+    idle_in_transaction_session_timeout: idleInTransactionMs,
+    // timers fire a little late on a busy server
+    commitGraceMs: idleInTransactionMs + 250,
+  };
 }
 
 const migrationsFolder = projectPath('db', 'migrations');
 
 /** Opens the database and applies the committed migrations. One code path above the driver. */
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
-  const handle = options.url ? await openPostgres(options.url) : await openPglite(options.dataDir);
+  const timeoutMs = options.timeoutMs ?? 5_000;
+  const handle = options.url ? await openPostgres(options.url, timeoutMs) : await openPglite(options.dataDir);
   await handle.migrate();
+  guardTransactions(handle.db, { timeoutMs, commitGraceMs: options.url ? serverLimits(timeoutMs).commitGraceMs : 0 });
   const { migrate: _migrate, ...rest } = handle;
   return { ...rest, migrated: true };
 }
 
-async function openPostgres(url: string) {
+async function openPostgres(url: string, timeoutMs: number) {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
   const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-  const client = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: 10 });
-  const postgresDb = drizzle(client, { schema });
-  const db = postgresDb as unknown as Database;
-  const copier = await copyConnection(url);
+  const { commitGraceMs, ...limits } = serverLimits(timeoutMs);
+  const client = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: 10, connection: limits });
+  const db = drizzle(client, { schema }) as unknown as Database;
+  const copier = await copyConnection(url, { ...limits, timeoutMs, commitGraceMs });
   return {
     db,
     driver: 'postgres' as const,
     migrated: false,
     async migrate() {
-      // Several instances may start at once on one database: serialise their migrations.
-      const lock = await client.reserve();
+      // Migrations may outlast the statement timeout (and wait for another instance's), so they
+      // run on connections of their own without it. Several instances may start at once on one
+      // database: their migrations are serialised.
+      const migrator = postgres(url, { max: 2, onnotice: () => {}, connect_timeout: 10 });
+      const lock = await migrator.reserve();
       try {
         await lock`select pg_advisory_lock(7342001)`;
-        await migrate(postgresDb, { migrationsFolder });
+        await migrate(drizzle(migrator, { schema }), { migrationsFolder });
       } finally {
         await lock`select pg_advisory_unlock(7342001)`.catch(() => {});
         lock.release();
+        await migrator.end({ timeout: 5 });
       }
     },
     ping: () => ping(db),
@@ -82,9 +107,10 @@ async function openPglite(dataDir: string | undefined) {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  if (dataDir) makePrivateFolder(dataDir);
   const client = dataDir ? new PGlite(dataDir) : new PGlite();
   await client.waitReady;
+  if (dataDir) makeTreePrivate(dataDir);
   const db = drizzle(client, { schema }) as unknown as Database;
   return {
     db,
@@ -92,6 +118,7 @@ async function openPglite(dataDir: string | undefined) {
     migrated: false,
     async migrate() {
       await migrate(drizzle(client), { migrationsFolder });
+      if (dataDir) makeTreePrivate(dataDir);
     },
     ping: () => ping(db),
     async copyIn(table: string, columns: readonly string[], rows: string | Uint8Array<ArrayBuffer>) {
@@ -106,9 +133,12 @@ async function openPglite(dataDir: string | undefined) {
  * opened on first use: postgres.js's COPY never settles when the database refuses the data (a
  * duplicate key, say), so a failed batch would hang its writer. A COPY that fails for any reason
  * but its data (the server closed an idle connection, restarted, the network dropped) is tried once
- * more on a new connection; COPY is all or nothing, so the first try left no rows behind.
+ * more on a new connection; COPY is all or nothing, so the first try left no rows behind. A COPY
+ * that does not finish within the timeout fails with DatabaseUnavailableError and its connection is
+ * dropped; it runs inside BEGIN … COMMIT, and COMMIT is sent only while its caller still waits, so
+ * rows the caller was told were not written never land later (their caller will write them again).
  */
-async function copyConnection(url: string) {
+async function copyConnection(url: string, limits: { statement_timeout: number; idle_in_transaction_session_timeout: number; timeoutMs: number; commitGraceMs: number }) {
   const [{ default: pg }, { from }] = await Promise.all([import('pg'), import('pg-copy-streams')]);
   const { finished } = await import('node:stream/promises');
   type Client = InstanceType<typeof pg.Client>;
@@ -119,7 +149,13 @@ async function copyConnection(url: string) {
     opened.then((client) => client.end()).catch(() => {});
   };
   const connect = () => {
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000, application_name: 'grove-request-log' });
+    const client = new pg.Client({
+      connectionString: url,
+      connectionTimeoutMillis: 10_000,
+      application_name: 'grove-request-log',
+      statement_timeout: limits.statement_timeout,
+      idle_in_transaction_session_timeout: limits.idle_in_transaction_session_timeout,
+    });
     const opened = client.connect().then(() => client);
     // a connection that breaks while idle is replaced on the next call
     client.on('error', () => discard(opened));
@@ -131,9 +167,21 @@ async function copyConnection(url: string) {
     if (closed) throw new Error('the database connection is closed');
     const opened = (connection ??= connect());
     try {
-      const stream = (await opened).query(from(statement));
-      stream.end(rows);
-      await finished(stream);
+      await withDeadline({ timeoutMs: limits.timeoutMs, commitGraceMs: limits.commitGraceMs, what: 'a request log batch' }, async (deadline) => {
+        const client = await opened;
+        await client.query('begin');
+        try {
+          const stream = client.query(from(statement));
+          stream.end(rows);
+          await finished(stream);
+          deadline.beforeCommit();
+        } catch (error) {
+          // a refused batch leaves the connection in a failed transaction: end it, keep the connection
+          if (isDataError(error)) await client.query('rollback');
+          throw error;
+        }
+        await client.query('commit');
+      });
     } catch (error) {
       if (!isDataError(error)) discard(opened);
       throw error;
@@ -145,7 +193,8 @@ async function copyConnection(url: string) {
       try {
         await copyOnce(statement, rows);
       } catch (error) {
-        if (closed || isDataError(error)) throw error;
+        // a database that hung once is not asked again at once: the caller retries later
+        if (closed || isDataError(error) || error instanceof DatabaseUnavailableError) throw error;
         await copyOnce(statement, rows);
       }
     },

@@ -7,6 +7,7 @@ import type { TRPCError } from '@trpc/server';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { fastifyTRPCOpenApiPlugin, generateOpenApiDocument } from 'trpc-to-openapi';
+import { probe } from '../db/deadline';
 import { projectPath } from '../db/paths';
 import { bearerToken } from './auth/keys';
 import { appRouter, type AppRouter } from './router';
@@ -19,6 +20,7 @@ import { createChatCompletionsHandler, isChatCompletions } from './http/chat-com
 import { requestIdOf } from './http/request-id';
 
 const defaultStaticDir = projectPath('dist', 'client');
+const READY_PING_TIMEOUT_MS = 1_000;
 
 /** The HTTP server: tRPC (HTTP + ws) at /trpc, REST at /api, health, and the console at `/`. */
 export async function buildApp(services: Services) {
@@ -96,9 +98,10 @@ export async function buildApp(services: Services) {
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
-    const reachable = await services.database.ping();
-    const ready = reachable && services.database.migrated;
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', database: reachable ? 'reachable' : 'unreachable', migrations: services.database.migrated ? 'applied' : 'pending' });
+    // a hung database must not hang the load balancer's probe: 'timeout' after a second
+    const database = await probe(() => services.database.ping(), READY_PING_TIMEOUT_MS);
+    const ready = database === 'reachable' && services.database.migrated;
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', database, migrations: services.database.migrated ? 'applied' : 'pending' });
   });
 
   const staticDir = config.staticDir ?? defaultStaticDir;

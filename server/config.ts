@@ -16,6 +16,8 @@ const envSchema = z.object({
   GROVE_REQUEST_DEADLINE_MS: z.coerce.number().int().positive().default(120_000),
   GROVE_DEV_ERRORS: z.enum(['true', 'false']).default('false'),
   GROVE_SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(10_000),
+  GROVE_DB_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  GROVE_REQUEST_LOG_BUFFER_ROWS: z.coerce.number().int().positive().default(50_000),
 });
 
 export type Config = {
@@ -35,6 +37,10 @@ export type Config = {
   devErrors: boolean;
   /** on SIGTERM, how long running subscriptions may take to finish before they end with an error */
   shutdownDrainMs: number;
+  /** how long a write waits on the database before it fails with 503 */
+  databaseTimeoutMs: number;
+  /** request-log rows held in memory while the database cannot take them; the oldest go past it */
+  requestLogBufferRows: number;
   /** the environment that `{ env: NAME }` secrets are read from */
   env: Record<string, string | undefined>;
 };
@@ -61,6 +67,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     requestDeadlineMs: values.GROVE_REQUEST_DEADLINE_MS,
     devErrors: values.GROVE_DEV_ERRORS === 'true',
     shutdownDrainMs: values.GROVE_SHUTDOWN_DRAIN_MS,
+    databaseTimeoutMs: values.GROVE_DB_TIMEOUT_MS,
+    requestLogBufferRows: values.GROVE_REQUEST_LOG_BUFFER_ROWS,
     env,
   };
 }

@@ -1,3 +1,6 @@
+import { DatabaseUnavailableError } from '../db/deadline';
+
+export { DatabaseUnavailableError };
 import { isDatabaseError } from '../db/errors';
 
 /** One path-qualified problem with an input, as every API lists them. */
@@ -44,17 +47,6 @@ export function pathOf(path: ReadonlyArray<PropertyKey>): string {
 
 export function problemsFromZod(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>, prefix = ''): Problem[] {
   return issues.map((issue) => ({ path: prefix + (prefix && issue.path.length ? '.' : '') + pathOf(issue.path), message: issue.message }));
-}
-
-/**
- * The database cannot answer now (it is down, unreachable or too slow). Callers hear only
- * "database unavailable" (503); whatever caused it goes to the server log.
- */
-export class DatabaseUnavailableError extends Error {
-  constructor(message = 'database unavailable', options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'DatabaseUnavailableError';
-  }
 }
 
 /** What every edge (tRPC, REST, /v1) answers 503 "database unavailable" for. */

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makePrivateFolder } from '../db/private-folder';
 
 /** What a secret given as a value looks like at rest. */
 export interface EncryptedSecret {
@@ -39,8 +40,12 @@ export function createSecretBox(key: Buffer): SecretBox {
 export function loadSecretKey(configured: string | undefined, dataDir: string): Buffer {
   if (configured) return createHash('sha256').update(configured).digest();
   const path = join(dataDir, 'secret.key');
-  if (existsSync(path)) return Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
-  mkdirSync(dataDir, { recursive: true });
+  makePrivateFolder(dataDir);
+  if (existsSync(path)) {
+    // a key file written by an older version may be readable by others
+    chmodSync(path, 0o600);
+    return Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
+  }
   const key = randomBytes(32);
   writeFileSync(path, key.toString('base64') + '\n', { mode: 0o600 });
   return key;

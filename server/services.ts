@@ -45,7 +45,7 @@ const REGISTRY_CHANNEL = 'grove_registry';
 export async function createServices(config: Config, logger: Logger): Promise<{ services: Services; report: StartupReport }> {
   // GROVE_DATA_DIR=memory:// keeps the embedded database in memory (tests, throwaway demos).
   const inMemory = config.dataDir === 'memory://';
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl || inMemory ? undefined : config.dataDir });
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl || inMemory ? undefined : config.dataDir, timeoutMs: config.databaseTimeoutMs });
   // in memory, nothing outlives the process: neither may the key its secrets are encrypted with
   const box = createSecretBox(inMemory && !config.secretKey ? randomBytes(32) : loadSecretKey(config.secretKey, config.dataDir));
   const registry = new Registry(database.db, box, config.env);
@@ -79,7 +79,7 @@ export async function createServices(config: Config, logger: Logger): Promise<{ 
 
   const events = new EventBus();
   const gateway = new Gateway(registry, events, { deadlineMs: config.requestDeadlineMs, defaultRateLimitPerMinute: config.rateLimitPerMinute });
-  const requestLog = new RequestLogWriter(databaseSink(database), logger);
+  const requestLog = new RequestLogWriter(databaseSink(database), logger, { maxQueue: config.requestLogBufferRows });
   events.on((event) => {
     if (event.type === 'request.completed') requestLog.enqueue(event);
     else logger.warn(event, 'circuit changed');

@@ -5,6 +5,28 @@ import type { RequestCompleted } from '../events';
 import type { Logger } from '../logger';
 import { copyLine, type BatchSink } from './log-sink';
 
+export interface RequestLogOptions {
+  /** a partial batch is written this long after its first row arrived */
+  intervalMs: number;
+  batchSize: number;
+  /** rows held in memory at most (GROVE_REQUEST_LOG_BUFFER_ROWS); past it the oldest are dropped */
+  maxQueue: number;
+  /** the first retry after a failed batch; each failure after it doubles the wait, up to `retryMaxMs` */
+  retryMinMs: number;
+  retryMaxMs: number;
+}
+
+const defaultOptions: RequestLogOptions = { intervalMs: 250, batchSize: 500, maxQueue: 50_000, retryMinMs: 250, retryMaxMs: 5_000 };
+
+/** What the writer has done since it started; `buffered` is what waits in memory now. */
+export interface RequestLogStats {
+  buffered: number;
+  written: number;
+  dropped: number;
+  /** true from a batch the database could not take until one it took */
+  databaseDown: boolean;
+}
+
 /**
  * Decision provenance, written off the hot path: each event becomes its line of COPY text once the
  * current turn's I/O callbacks are done (after the answers of that turn went out), encoded to bytes
@@ -14,9 +36,15 @@ import { copyLine, type BatchSink } from './log-sink';
  * that arrive while a batch is being written wait for their own turn rather than follow at once in
  * a batch of a few (a writer that drained continuously sent batches of ~14 rows at 3,000 req/s, and
  * each statement and commit costs the database more than many rows). A request never waits for
- * this; if the database is slow the queue grows up to `maxQueue`, then the oldest rows are dropped
- * and counted. A batch the database refuses because of its data (a duplicate id, a value out of
- * range) is split in halves until the rows at fault are found: only they are lost.
+ * this.
+ *
+ * The queue is also the buffer that carries the log through a database outage: a batch the
+ * database cannot take (down, hung past its timeout) goes back to the head of the queue and is
+ * tried again, with a backoff, until the database is back; rows keep queueing meanwhile. Past
+ * `maxQueue` rows the oldest are dropped and counted (the newest say more about the present), with
+ * one warning when dropping starts and a summary when the database is back. A batch the database
+ * refuses because of its data (a duplicate id, a value out of range) is split in halves until the
+ * rows at fault are found: only they are lost.
  */
 export class RequestLogWriter {
   /** each row's line, encoded: off the JavaScript heap while it waits, and one memcpy to batch */
@@ -33,13 +61,27 @@ export class RequestLogWriter {
   private running: Promise<void> | null = null;
   /** flush() calls waiting: the loop then writes every row, partial batches included */
   private draining = 0;
+  /** the rows of the batch being written: still buffered, not yet written */
+  private inFlight = 0;
+  /** while the database cannot take batches: when that began, the wait before the next try, what was dropped since */
+  private outage: { since: number; retryMs: number; droppedBefore: number } | null = null;
+  /** set once dropping for want of room was logged; cleared when a write leaves room again */
+  private dropping = false;
+  private readonly options: RequestLogOptions;
+  written = 0;
   dropped = 0;
 
   constructor(
     private readonly sink: BatchSink,
     private readonly logger: Logger,
-    private readonly options = { intervalMs: 250, batchSize: 500, maxQueue: 50_000 },
-  ) {}
+    options: Partial<RequestLogOptions> = {},
+  ) {
+    this.options = { ...defaultOptions, ...options };
+  }
+
+  stats(): RequestLogStats {
+    return { buffered: this.queue.length + this.unencoded.length + this.inFlight, written: this.written, dropped: this.dropped, databaseDown: this.outage !== null };
+  }
 
   enqueue(event: RequestCompleted): void {
     this.unencoded.push(event);
@@ -49,7 +91,7 @@ export class RequestLogWriter {
       const encoded = Math.min(excess, this.queue.length);
       this.queue.splice(0, encoded);
       this.unencoded.splice(0, excess - encoded);
-      this.dropped += excess;
+      this.drop(excess);
     }
     if (!this.encodeScheduled) {
       this.encodeScheduled = true;
@@ -60,7 +102,8 @@ export class RequestLogWriter {
   private readonly encodeScheduledEvents = (): void => {
     this.encodeScheduled = false;
     this.encode();
-    if (this.queue.length >= this.options.batchSize) void this.start();
+    // during an outage the next try waits for its backoff, however many rows arrive
+    if (this.queue.length >= this.options.batchSize && !this.outage) void this.start();
     else this.arm();
   };
 
@@ -78,7 +121,19 @@ export class RequestLogWriter {
     }
   }
 
-  /** Writes everything queued; resolves when it is in the database (shutdown, tests, readers). */
+  /** Counts rows dropped for want of room, with one warning when dropping starts. */
+  private drop(rows: number): void {
+    this.dropped += rows;
+    if (this.dropping) return;
+    this.dropping = true;
+    this.logger.warn({ dropped: rows, maxQueue: this.options.maxQueue }, 'request log buffer full: dropping the oldest rows (GROVE_REQUEST_LOG_BUFFER_ROWS)');
+  }
+
+  /**
+   * Writes everything queued; resolves when it is in the database (shutdown, tests, readers). It
+   * does not wait out an outage: if the database cannot take a batch, what is left is dropped and
+   * counted, so that a shutdown ends.
+   */
   async flush(): Promise<void> {
     this.draining += 1;
     try {
@@ -89,10 +144,10 @@ export class RequestLogWriter {
     }
   }
 
-  /** The rows waiting are written `intervalMs` after the first of them arrived. */
+  /** The rows waiting are written `intervalMs` after the first of them arrived, or at the next retry. */
   private arm(): void {
     if (this.timer || this.running || this.queue.length === 0) return;
-    this.timer = setTimeout(() => void this.start(), this.options.intervalMs);
+    this.timer = setTimeout(() => void this.start(), this.outage ? this.outage.retryMs : this.options.intervalMs);
     this.timer.unref();
   }
 
@@ -113,23 +168,76 @@ export class RequestLogWriter {
   private async run(): Promise<void> {
     this.encode();
     while (this.queue.length > 0) {
-      await this.write(this.queue.splice(0, this.options.batchSize));
+      const batch = this.queue.splice(0, this.options.batchSize);
+      this.inFlight = batch.length;
+      let failed: { rows: Buffer[]; error: unknown } | null;
+      try {
+        failed = await this.write(batch);
+      } finally {
+        this.inFlight = 0;
+      }
+      if (failed) {
+        this.failed(failed.rows, failed.error);
+        return;
+      }
+      if (this.outage) this.recovered();
+      if (this.dropping && this.queue.length < this.options.maxQueue) this.dropping = false;
       if (this.queue.length < this.options.batchSize && this.draining === 0) return;
     }
   }
 
-  private async write(rows: Buffer[]): Promise<void> {
+  /** The database could not take `rows`: they go back to the head of the queue for the next try. */
+  private failed(rows: Buffer[], error: unknown): void {
+    if (this.draining > 0) {
+      const lost = rows.length + this.queue.length;
+      this.queue = [];
+      this.dropped += lost;
+      this.logger.error({ err: error, rows: lost }, 'request log: the database cannot take the rows left at shutdown; dropped');
+      return;
+    }
+    this.queue = rows.concat(this.queue);
+    const excess = this.queue.length - this.options.maxQueue;
+    if (!this.outage) {
+      this.outage = { since: Date.now(), retryMs: this.options.retryMinMs, droppedBefore: this.dropped };
+      this.logger.error({ err: error, buffered: this.queue.length }, 'request log: the database cannot take rows; keeping them and retrying');
+    } else {
+      this.outage.retryMs = Math.min(this.outage.retryMs * 2, this.options.retryMaxMs);
+    }
+    if (excess > 0) {
+      this.queue.splice(0, excess);
+      this.drop(excess);
+    }
+  }
+
+  private recovered(): void {
+    const outage = this.outage!;
+    this.outage = null;
+    this.logger.info(
+      { outageMs: Date.now() - outage.since, buffered: this.queue.length, dropped: this.dropped - outage.droppedBefore },
+      'request log: the database is back; writing the rows kept during the outage',
+    );
+  }
+
+  /**
+   * Writes `rows`; returns those the database could not take (from the first failure on), or null.
+   * Rows it refuses for their data are found by halving, dropped and counted.
+   */
+  private async write(rows: Buffer[]): Promise<{ rows: Buffer[]; error: unknown } | null> {
     try {
       await this.sink.write(Buffer.concat(rows));
+      this.written += rows.length;
+      return null;
     } catch (error) {
-      if (rows.length > 1 && isDataError(error)) {
-        const half = rows.length >>> 1;
-        await this.write(rows.slice(0, half));
-        await this.write(rows.slice(half));
-        return;
+      if (!isDataError(error)) return { rows, error };
+      if (rows.length === 1) {
+        this.dropped += 1;
+        this.logger.error({ err: error, rows: 1 }, 'request log row refused by the database');
+        return null;
       }
-      this.dropped += rows.length;
-      this.logger.error({ err: error, rows: rows.length }, 'request log batch failed');
+      const half = rows.length >>> 1;
+      const first = await this.write(rows.slice(0, half));
+      if (first) return { rows: first.rows.concat(rows.slice(half)), error: first.error };
+      return this.write(rows.slice(half));
     }
   }
 }

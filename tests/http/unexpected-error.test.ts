@@ -36,7 +36,7 @@ describe('/v1 errors that are not GatewayErrors', () => {
     expect(lines.join('')).toMatch(/request-42/);
     expect(lines.join('')).toMatch(/secret_column/);
 
-    expect(unexpectedError(new DatabaseUnavailableError(), logger, 'request-43').status).toBe(503);
+    expect(unexpectedError(new DatabaseUnavailableError('unreachable', 'database unavailable'), logger, 'request-43').status).toBe(503);
   });
 
   it('anything else is a 500 that says nothing of its cause', () => {

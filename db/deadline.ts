@@ -1,0 +1,143 @@
+import type { Database } from './client';
+
+/**
+ * The database did not answer in time (or could not be reached): callers answer 503 "database
+ * unavailable" rather than wait on a hung socket. `reason` tells a timeout from a refusal.
+ */
+export class DatabaseUnavailableError extends Error {
+  constructor(
+    readonly reason: 'timeout' | 'unreachable',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
+export interface DeadlineOptions {
+  /** how long the caller waits for the work, commit included */
+  timeoutMs: number;
+  /**
+   * How long the database may still commit after it was asked to: PostgreSQL's
+   * idle_in_transaction_session_timeout, which ends a session whose COMMIT has not arrived, so that
+   * a COMMIT held up on the network can no longer land once this has passed. 0 where no network
+   * lies between (PGlite).
+   */
+  commitGraceMs: number;
+  /** what was being done, for the error message */
+  what: string;
+}
+
+/** Handed to the work of `withDeadline`: it asks before committing. */
+export interface Deadline {
+  /**
+   * Call just before the COMMIT goes out. Throws (so the work rolls back instead) if the caller was
+   * already told that the work failed; otherwise the caller is not told so before the COMMIT has
+   * landed or can no longer land.
+   */
+  beforeCommit(): void;
+  /** true once the caller has been told that the work failed */
+  readonly expired: boolean;
+}
+
+/**
+ * Runs database work that the caller waits for at most `timeoutMs`. When that passes, the caller
+ * gets a DatabaseUnavailableError while the work may still be stuck on a hung connection; the work
+ * must then never commit: `beforeCommit` throws once the caller has given up, so the transaction
+ * rolls back whenever its statements come back. The one race left, a COMMIT that went out just
+ * before the timeout and hangs, is closed by waiting `commitGraceMs` after it went out before
+ * giving up: by then the server has either committed it or ended the session (rolled back).
+ */
+export function withDeadline<T>(options: DeadlineOptions, work: (deadline: Deadline) => Promise<T>): Promise<T> {
+  let expired = false;
+  let commitSentAt: number | null = null;
+  const deadline: Deadline = {
+    beforeCommit() {
+      if (expired) throw timeoutError(options, false);
+      commitSentAt = Date.now();
+    },
+    get expired() {
+      return expired;
+    },
+  };
+  return new Promise<T>((resolve, reject) => {
+    const expire = () => {
+      if (commitSentAt !== null) {
+        const wait = commitSentAt + options.commitGraceMs - Date.now();
+        if (wait > 0) {
+          timer = setTimeout(expire, wait);
+          return;
+        }
+      }
+      expired = true;
+      reject(timeoutError(options, commitSentAt !== null));
+    };
+    let timer = setTimeout(expire, options.timeoutMs);
+    const settle = () => clearTimeout(timer);
+    let running: Promise<T>;
+    try {
+      running = work(deadline);
+    } catch (error) {
+      settle();
+      reject(error);
+      return;
+    }
+    running.then(
+      (value) => {
+        settle();
+        resolve(value);
+      },
+      (error: unknown) => {
+        settle();
+        // after the caller was told, the rollback's own error is of no interest to anyone
+        if (!expired) reject(error);
+      },
+    );
+  });
+}
+
+function timeoutError(options: DeadlineOptions, commitSent: boolean): DatabaseUnavailableError {
+  const outcome = commitSent ? 'it did not confirm the commit, which may or may not have been saved' : 'nothing was saved';
+  return new DatabaseUnavailableError('timeout', `the database did not answer within ${options.timeoutMs} ms (${options.what}): ${outcome}`);
+}
+
+/** What /readyz reports of the database. */
+export type DatabaseReachability = 'reachable' | 'unreachable' | 'timeout';
+
+/** A ping that answers within `timeoutMs` even when the database hangs. */
+export async function probe(ping: () => Promise<boolean>, timeoutMs: number): Promise<DatabaseReachability> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  const answered = ping().then(
+    (reachable) => (reachable ? 'reachable' : 'unreachable') as DatabaseReachability,
+    () => 'unreachable' as const,
+  );
+  try {
+    return await Promise.race([answered, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Gives every transaction on `db` a deadline (./deadline.ts withDeadline): the caller waits at most
+ * `timeoutMs`, and a transaction whose caller gave up rolls back instead of committing late. Set
+ * once on the handle, so that every repository's transaction has it without knowing of it.
+ */
+export function guardTransactions(db: Database, options: Omit<DeadlineOptions, 'what'>): void {
+  const transaction = db.transaction.bind(db);
+  db.transaction = ((work, config) =>
+    withDeadline({ ...options, what: 'a transaction' }, (deadline) =>
+      transaction(async (tx) => {
+        // it waited for a connection past its deadline: do nothing at all
+        if (deadline.expired) throw new DatabaseUnavailableError('timeout', 'the transaction started after its caller gave up');
+        const result = await work(tx);
+        // returning lets the driver send COMMIT; throwing makes it roll back
+        deadline.beforeCommit();
+        return result;
+      }, config),
+    )) as Database['transaction'];
+}
