@@ -34,11 +34,16 @@ export const gatewayRouter = router({
 
   stream: invokeProcedure.input(chatCompletionRequestSchema).subscription(async function* ({ ctx, input, signal }): AsyncGenerator<GatewayStreamEvent> {
     const controller = new AbortController();
-    signal?.addEventListener('abort', () => controller.abort(), { once: true });
+    const stop = () => controller.abort();
+    signal?.addEventListener('abort', stop, { once: true });
+    // a revoked key's stream also stops upstream, not only towards the client (see untilRevoked)
+    const revoked = ctx.services.keys.revocationSignal(ctx.principal.keyId);
+    revoked.addEventListener('abort', stop, { once: true });
     let answer;
     try {
       answer = await ctx.services.gateway.stream({ body: { ...input, stream: true }, principal: ctx.principal, headers: {}, signal: controller.signal });
     } catch (error) {
+      revoked.removeEventListener('abort', stop);
       throw toTRPCError(error);
     }
     try {
@@ -55,6 +60,7 @@ export const gatewayRouter = router({
       const upstream = error as UpstreamError;
       yield { type: 'error', message: upstream.message, kind: upstream.kind, status: upstream.status };
     } finally {
+      revoked.removeEventListener('abort', stop);
       await answer.deltas.return({ costUsd: 0 }).catch(() => {});
     }
   }),
