@@ -19,8 +19,12 @@ export interface DatabaseHandle {
    */
   copyIn(table: string, columns: readonly string[], rows: string | Uint8Array<ArrayBuffer>): Promise<void>;
   close(): Promise<void>;
-  /** PostgreSQL only: LISTEN on a channel (other instances' registry changes). */
-  listen?(channel: string, onMessage: (payload: string) => void): Promise<void>;
+  /**
+   * PostgreSQL only: LISTEN on a channel (other instances' registry changes). `onListen` is called
+   * each time the LISTEN is in place: once at first, then after every reconnection of its connection
+   * (notices sent while it was down are lost: the caller catches up then).
+   */
+  listen?(channel: string, onMessage: (payload: string) => void, onListen?: () => void): Promise<void>;
   notify?(channel: string, payload: string): Promise<void>;
 }
 
@@ -32,6 +36,7 @@ export interface DatabaseOptions {
 }
 
 const migrationsFolder = projectPath('db', 'migrations');
+const LISTEN_RETRY_SECONDS = 0.25;
 
 /** Opens the database and applies the committed migrations. One code path above the driver. */
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
@@ -49,6 +54,10 @@ async function openPostgres(url: string) {
   const postgresDb = drizzle(client, { schema });
   const db = postgresDb as unknown as Database;
   const copier = await copyConnection(url);
+  // LISTEN on a client of its own: postgres.js waits up to 20 s (growing with each failed attempt)
+  // before it reconnects a dropped connection, and notices sent meanwhile are lost; the listener
+  // retries every LISTEN_RETRY_SECONDS instead, so that it is back as soon as the database is.
+  let listener: ReturnType<typeof postgres> | undefined;
   return {
     db,
     driver: 'postgres' as const,
@@ -67,10 +76,11 @@ async function openPostgres(url: string) {
     ping: () => ping(db),
     copyIn: copier.copyIn,
     async close() {
-      await Promise.all([client.end({ timeout: 5 }), copier.close()]);
+      await Promise.all([client.end({ timeout: 5 }), copier.close(), listener?.end({ timeout: 5 })]);
     },
-    async listen(channel: string, onMessage: (payload: string) => void) {
-      await client.listen(channel, onMessage);
+    async listen(channel: string, onMessage: (payload: string) => void, onListen?: () => void) {
+      listener ??= postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10, backoff: () => LISTEN_RETRY_SECONDS });
+      await listener.listen(channel, onMessage, onListen);
     },
     async notify(channel: string, payload: string) {
       await client.notify(channel, payload);
