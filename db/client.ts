@@ -20,8 +20,12 @@ export interface DatabaseHandle {
    */
   copyIn(table: string, columns: readonly string[], rows: string | Uint8Array<ArrayBuffer>): Promise<void>;
   close(): Promise<void>;
-  /** PostgreSQL only: LISTEN on a channel (other instances' registry changes). */
-  listen?(channel: string, onMessage: (payload: string) => void): Promise<void>;
+  /**
+   * PostgreSQL only: LISTEN on a channel (other instances' registry changes). `onListen` is called
+   * each time the LISTEN is in place: once at first, then after every reconnection of its connection
+   * (notices sent while it was down are lost: the caller catches up then).
+   */
+  listen?(channel: string, onMessage: (payload: string) => void, onListen?: () => void): Promise<void>;
   notify?(channel: string, payload: string): Promise<void>;
 }
 
@@ -51,6 +55,16 @@ function serverLimits(timeoutMs: number) {
 }
 
 const migrationsFolder = projectPath('db', 'migrations');
+const LISTEN_RETRY_SECONDS = 0.25;
+
+/**
+ * postgres.js's own backoff with a ceiling of 1 s instead of 20 s: after an outage of a minute, its
+ * pool would otherwise wait up to 20 s after the database's return before it tried again (a peer's
+ * reload after a reconnection, and every request, would wait with it).
+ */
+function reconnectDelaySeconds(retries: number): number {
+  return (0.5 + Math.random() / 2) * Math.min(3 ** retries / 100, 1);
+}
 
 /** Opens the database and applies the committed migrations. One code path above the driver. */
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
@@ -67,9 +81,13 @@ async function openPostgres(url: string, timeoutMs: number) {
   const { drizzle } = await import('drizzle-orm/postgres-js');
   const { migrate } = await import('drizzle-orm/postgres-js/migrator');
   const { commitGraceMs, ...limits } = serverLimits(timeoutMs);
-  const client = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: 10, connection: limits });
+  const client = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: 10, connection: limits, backoff: reconnectDelaySeconds });
   const db = drizzle(client, { schema }) as unknown as Database;
   const copier = await copyConnection(url, { ...limits, timeoutMs, commitGraceMs });
+  // LISTEN on a client of its own: postgres.js waits up to 20 s (growing with each failed attempt)
+  // before it reconnects a dropped connection, and notices sent meanwhile are lost; the listener
+  // retries every LISTEN_RETRY_SECONDS instead, so that it is back as soon as the database is.
+  let listener: ReturnType<typeof postgres> | undefined;
   return {
     db,
     driver: 'postgres' as const,
@@ -92,10 +110,11 @@ async function openPostgres(url: string, timeoutMs: number) {
     ping: () => ping(db),
     copyIn: copier.copyIn,
     async close() {
-      await Promise.all([client.end({ timeout: 5 }), copier.close()]);
+      await Promise.all([client.end({ timeout: 5 }), copier.close(), listener?.end({ timeout: 5 })]);
     },
-    async listen(channel: string, onMessage: (payload: string) => void) {
-      await client.listen(channel, onMessage);
+    async listen(channel: string, onMessage: (payload: string) => void, onListen?: () => void) {
+      listener ??= postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10, backoff: () => LISTEN_RETRY_SECONDS });
+      await listener.listen(channel, onMessage, onListen);
     },
     async notify(channel: string, payload: string) {
       await client.notify(channel, payload);

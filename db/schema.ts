@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /**
  * One table for every kind of GroveObject: the registry, the policies, the alert rules and the
@@ -101,4 +101,14 @@ export const settings = pgTable('settings', {
   key: text('key').primaryKey(),
   value: jsonb('value').notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull().default(sql`now()`),
+});
+
+/**
+ * One row: a counter that every change to `objects` or `api_keys` bumps in its own transaction (a
+ * trigger, see migration 0001), so that an instance can tell whether its snapshots are behind the
+ * database — a notice lost while its LISTEN connection was down shows as a newer version.
+ */
+export const changeVersion = pgTable('change_version', {
+  id: integer('id').primaryKey().default(1),
+  version: bigint('version', { mode: 'bigint' }).notNull().default(sql`0`),
 });

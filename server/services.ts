@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { openDatabase, type DatabaseHandle } from '../db/client';
 import { projectPath } from '../db/paths';
@@ -9,6 +9,7 @@ import { databaseSink } from './gateway/log-sink';
 import { RequestLogWriter } from './gateway/request-log';
 import type { Config } from './config';
 import type { Logger } from './logger';
+import { syncWithPeers } from './peer-sync';
 import { Registry } from './registry/registry';
 import { listAudit, writeAudit, type AuditRow } from './registry/repository';
 import { createSecretBox, loadSecretKey } from './secrets';
@@ -40,8 +41,6 @@ export interface StartupReport {
   seeded: boolean;
 }
 
-const REGISTRY_CHANNEL = 'grove_registry';
-
 export async function createServices(config: Config, logger: Logger): Promise<{ services: Services; report: StartupReport }> {
   // GROVE_DATA_DIR=memory:// keeps the embedded database in memory (tests, throwaway demos).
   const inMemory = config.dataDir === 'memory://';
@@ -49,10 +48,6 @@ export async function createServices(config: Config, logger: Logger): Promise<{ 
   // in memory, nothing outlives the process: neither may the key its secrets are encrypted with
   const box = createSecretBox(inMemory && !config.secretKey ? randomBytes(32) : loadSecretKey(config.secretKey, config.dataDir));
   const registry = new Registry(database.db, box, config.env);
-  // Notices carry the sender's instance id, so that an instance does not reload for its own change
-  // (its snapshot has it already); a process id would not tell instances apart (pid 1 in every container).
-  const instanceId = randomUUID();
-  const notifyPeers = () => void database.notify?.(REGISTRY_CHANNEL, instanceId).catch(() => {});
   const keys = new KeyStore(database.db);
   await registry.load();
   await keys.load();
@@ -67,15 +62,7 @@ export async function createServices(config: Config, logger: Logger): Promise<{ 
   }
 
   // Several instances on one PostgreSQL: a change made by one reaches the others' snapshots.
-  if (database.listen && database.notify) {
-    await database.listen(REGISTRY_CHANNEL, (sender) => {
-      if (sender === instanceId) return;
-      registry.load().catch((error: unknown) => logger.error({ err: error }, 'registry reload failed'));
-      keys.load().catch((error: unknown) => logger.error({ err: error }, 'key reload failed'));
-    });
-    registry.onChange(notifyPeers);
-    keys.onChange(notifyPeers);
-  }
+  const peers = await syncWithPeers({ database, registry, keys, logger });
 
   const events = new EventBus();
   const gateway = new Gateway(registry, events, { deadlineMs: config.requestDeadlineMs, defaultRateLimitPerMinute: config.rateLimitPerMinute });
@@ -100,6 +87,7 @@ export async function createServices(config: Config, logger: Logger): Promise<{ 
     audit: (actor, action, detail) => writeAudit(database.db, { actor, action, detail }),
     listAudit: (limit) => listAudit(database.db, limit),
     async close() {
+      peers.stop();
       await requestLog.flush();
       await database.close();
     },

@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { ZodError } from 'zod';
 import { GroveError, isDatabaseUnavailable, problemsFromZod, type Problem } from './errors';
+import { isAsyncIterable, untilRevoked } from './auth/until-revoked';
 import type { Principal, Scope } from './auth/keys';
 import type { Services } from './services';
 
@@ -58,6 +59,19 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure.use(translateErrors);
 
+/**
+ * The caller as their key is now, for every call: a ws connection authenticates once when it opens,
+ * so a key revoked later (here, or on another instance) must be refused by the calls that follow,
+ * and its open subscriptions end with UNAUTHORIZED as soon as the key store learns of it.
+ */
+const currentPrincipal = t.middleware(async ({ ctx, type, next }) => {
+  const principal = ctx.principal && ctx.services.keys.current(ctx.principal.keyId);
+  if (!principal) throw new TRPCError({ code: 'UNAUTHORIZED', message: ctx.principal ? 'this API key was revoked' : 'missing or invalid API key: send Authorization: Bearer <key>' });
+  const result = await next({ ctx: { ...ctx, principal } });
+  if (type !== 'subscription' || !result.ok || !isAsyncIterable(result.data)) return result;
+  return { ...result, data: untilRevoked(result.data, ctx.services.keys.revocationSignal(principal.keyId)) };
+});
+
 function requireScope(scope?: Scope) {
   return t.middleware(({ ctx, next }) => {
     if (!ctx.principal) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'missing or invalid API key: send Authorization: Bearer <key>' });
@@ -69,9 +83,9 @@ function requireScope(scope?: Scope) {
 }
 
 /** Any valid key. */
-export const authedProcedure = publicProcedure.use(requireScope());
+export const authedProcedure = publicProcedure.use(currentPrincipal).use(requireScope());
 /** Keys that may call models (`invoke` or `admin`). */
-export const invokeProcedure = publicProcedure.use(
+export const invokeProcedure = publicProcedure.use(currentPrincipal).use(
   t.middleware(({ ctx, next }) => {
     if (!ctx.principal) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'missing or invalid API key: send Authorization: Bearer <key>' });
     if (!ctx.principal.scopes.includes('invoke') && !ctx.principal.scopes.includes('admin')) throw new TRPCError({ code: 'FORBIDDEN', message: 'this key may not call models' });
@@ -79,4 +93,4 @@ export const invokeProcedure = publicProcedure.use(
   }),
 );
 /** Registry management and everything that reads it. */
-export const adminProcedure = publicProcedure.use(requireScope('admin'));
+export const adminProcedure = publicProcedure.use(currentPrincipal).use(requireScope('admin'));

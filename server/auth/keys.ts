@@ -48,9 +48,14 @@ const REMEMBERED_KEYS = 10_000;
  */
 export class KeyStore {
   private byHash = new Map<string, Principal>();
+  /** the active keys by id: a ws connection authenticates once, then every call looks its key up here */
+  private byId = new Map<string, Principal>();
   /** keys seen and found valid since the last change; wrong keys are never remembered */
   private byKey = new Map<string, Principal>();
+  /** one per active key that something waits on (open subscriptions): aborted when the key goes */
+  private revocations = new Map<string, AbortController>();
   private listeners = new Set<() => void>();
+  private loading: Promise<void> = Promise.resolve();
 
   constructor(private readonly db: Database) {}
 
@@ -63,15 +68,43 @@ export class KeyStore {
     return () => this.listeners.delete(listener);
   }
 
-  async load(): Promise<void> {
+  /**
+   * Re-reads the active keys. One load at a time, each reading after the last: a slow read that
+   * started before a revocation must not land after the revocation's own reload and bring the key back.
+   */
+  load(): Promise<void> {
+    const next = this.loading.then(() => this.reload());
+    this.loading = next.catch(() => {});
+    return next;
+  }
+
+  private async reload(): Promise<void> {
     const rows = await this.db
       .select({ id: apiKeys.id, name: apiKeys.name, hash: apiKeys.hash, scopes: apiKeys.scopes, rateLimitPerMinute: apiKeys.rateLimitPerMinute })
       .from(apiKeys)
       .where(isNull(apiKeys.revokedAt));
-    this.byHash = new Map(
-      rows.map((row) => [row.hash, { keyId: row.id, name: row.name, scopes: row.scopes as Scope[], rateLimitPerMinute: row.rateLimitPerMinute }]),
-    );
+    const principals = rows.map((row) => ({ hash: row.hash, principal: { keyId: row.id, name: row.name, scopes: row.scopes as Scope[], rateLimitPerMinute: row.rateLimitPerMinute } }));
+    this.byHash = new Map(principals.map((entry) => [entry.hash, entry.principal]));
+    this.byId = new Map(principals.map((entry) => [entry.principal.keyId, entry.principal]));
     this.byKey = new Map();
+    for (const [keyId, controller] of this.revocations) {
+      if (this.byId.has(keyId)) continue;
+      this.revocations.delete(keyId);
+      controller.abort();
+    }
+  }
+
+  /** The key's principal as it is now: undefined once it was revoked (here or on another instance). */
+  current(keyId: string): Principal | undefined {
+    return this.byId.get(keyId);
+  }
+
+  /** Aborted when the key is revoked; already aborted if it is not active now. */
+  revocationSignal(keyId: string): AbortSignal {
+    if (!this.byId.has(keyId)) return AbortSignal.abort();
+    let controller = this.revocations.get(keyId);
+    if (!controller) this.revocations.set(keyId, (controller = new AbortController()));
+    return controller.signal;
   }
 
   authenticate(key: string | undefined): Principal | undefined {

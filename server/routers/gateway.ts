@@ -37,19 +37,25 @@ export const gatewayRouter = router({
 
   stream: invokeProcedure.input(chatCompletionRequestSchema).subscription(({ ctx, input, signal }) => {
     const controller = new AbortController();
-    signal?.addEventListener('abort', () => controller.abort(), { once: true });
+    const stop = () => controller.abort();
+    signal?.addEventListener('abort', stop, { once: true });
+    // a revoked key's stream also stops upstream, not only towards the client (see untilRevoked)
+    const revoked = ctx.services.keys.revocationSignal(ctx.principal.keyId);
+    revoked.addEventListener('abort', stop, { once: true });
+    const events = streamEvents(ctx, input, controller.signal, () => revoked.removeEventListener('abort', stop));
     // tracked: on shutdown a running stream finishes, or ends with an error the client sees (and
     // its upstream call is cut)
-    return ctx.services.subscriptions.track(streamEvents(ctx, input, controller.signal), () => controller.abort());
+    return ctx.services.subscriptions.track(events, stop);
   }),
 });
 
 /** One streamed completion as subscription events; an upstream failure is an `error` event. */
-async function* streamEvents(ctx: { services: Services; principal: Principal }, input: z.infer<typeof chatCompletionRequestSchema>, signal: AbortSignal): AsyncGenerator<GatewayStreamEvent> {
+async function* streamEvents(ctx: { services: Services; principal: Principal }, input: z.infer<typeof chatCompletionRequestSchema>, signal: AbortSignal, release: () => void): AsyncGenerator<GatewayStreamEvent> {
   let answer;
   try {
     answer = await ctx.services.gateway.stream({ body: { ...input, stream: true }, principal: ctx.principal, headers: {}, signal });
   } catch (error) {
+    release();
     throw toTRPCError(error);
   }
   try {
@@ -66,6 +72,7 @@ async function* streamEvents(ctx: { services: Services; principal: Principal }, 
     const upstream = error as UpstreamError;
     yield { type: 'error', message: upstream.message, kind: upstream.kind, status: upstream.status };
   } finally {
+    release();
     await answer.deltas.return({ costUsd: 0 }).catch(() => {});
   }
 }
