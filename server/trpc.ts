@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { ZodError } from 'zod';
 import { GroveError, problemsFromZod, type Problem } from './errors';
+import { GatewayError } from './gateway/gateway-error';
 import type { Principal, Scope } from './auth/keys';
 import type { Services } from './services';
 
@@ -18,9 +19,16 @@ const t = initTRPC
   .create({
     errorFormatter({ shape, error }) {
       const problems = problemsOf(error);
-      return { ...shape, data: { ...shape.data, problems } };
+      return { ...shape, data: { ...shape.data, problems, retryAfterSeconds: retryAfterOf(error) } };
     },
   });
+
+/** A 429's wait in seconds, as HTTP's retry-after header gives it on /v1. */
+function retryAfterOf(error: TRPCError): number | undefined {
+  if (!(error.cause instanceof GatewayError)) return undefined;
+  const seconds = Number(error.cause.headers['retry-after']);
+  return error.cause.headers['retry-after'] !== undefined && Number.isFinite(seconds) ? seconds : undefined;
+}
 
 function problemsOf(error: TRPCError): Problem[] | undefined {
   if (error.cause instanceof ZodError) return problemsFromZod(error.cause.issues);
