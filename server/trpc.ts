@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { ZodError } from 'zod';
 import { GroveError, isDatabaseUnavailable, problemsFromZod, type Problem } from './errors';
+import { GatewayError } from './gateway/gateway-error';
 import { isAsyncIterable, untilRevoked } from './auth/until-revoked';
 import type { Principal, Scope } from './auth/keys';
 import type { Services } from './services';
@@ -21,15 +22,23 @@ const t = initTRPC
     isDev: false,
     errorFormatter({ shape, error, ctx }) {
       const problems = problemsOf(error);
+      const retryAfterSeconds = retryAfterOf(error);
       // Errors say what, never where: no stack, and no message of an error we did not expect
       // (it may name a file, a query or a host); the server log has them (app.ts onError).
       if (!ctx?.services.config.devErrors) {
         const message = error.code === 'INTERNAL_SERVER_ERROR' ? 'internal server error' : shape.message;
-        return { ...shape, message, data: { ...shape.data, problems } };
+        return { ...shape, message, data: { ...shape.data, problems, retryAfterSeconds } };
       }
-      return { ...shape, data: { ...shape.data, problems, stack: error.stack } };
+      return { ...shape, data: { ...shape.data, problems, retryAfterSeconds, stack: error.stack } };
     },
   });
+
+/** A 429's wait in seconds, as HTTP's retry-after header gives it on /v1. */
+function retryAfterOf(error: TRPCError): number | undefined {
+  if (!(error.cause instanceof GatewayError)) return undefined;
+  const seconds = Number(error.cause.headers['retry-after']);
+  return error.cause.headers['retry-after'] !== undefined && Number.isFinite(seconds) ? seconds : undefined;
+}
 
 function problemsOf(error: TRPCError): Problem[] | undefined {
   if (error.cause instanceof ZodError) return problemsFromZod(error.cause.issues);

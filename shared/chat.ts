@@ -88,7 +88,8 @@ export const chatCompletionRequestSchema = z.looseObject({
   response_format: responseFormatSchema.optional(),
   seed: z.number().int().nullish(),
   user: z.string().optional(),
-  n: z.number().int().min(1).nullish(),
+  // one choice per request: the adapters answer with one, so n > 1 would be billed n times for nothing
+  n: z.number().int().min(1).max(1, 'only n: 1 is supported (one choice per request); send several requests for several answers').nullish(),
   presence_penalty: z.number().min(-2).max(2).nullish(),
   frequency_penalty: z.number().min(-2).max(2).nullish(),
   stream: z.boolean().nullish(),

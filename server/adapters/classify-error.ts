@@ -1,9 +1,25 @@
 import { UpstreamError, isRetryable, type UpstreamErrorKind } from './errors';
-import type { ProviderName } from './types';
+import { redactSecrets } from './redact';
+import type { ModelTarget, ProviderName } from './types';
 
 export interface ErrorContext {
   provider: ProviderName;
   modelId: string;
+  /** the model's key, only to take it out of upstream text (see upstreamMessage) */
+  apiKey?: string;
+}
+
+/** What an adapter's errors name and redact, from the model it calls. */
+export function errorContext(target: ModelTarget): ErrorContext {
+  return { provider: target.provider, modelId: target.id, apiKey: target.apiKey };
+}
+
+/**
+ * The one place an UpstreamError's message is built from text the upstream (or a parser reading
+ * it) wrote: the model's key and anything credential-shaped are taken out (./redact.ts).
+ */
+export function upstreamMessage(context: ErrorContext, detail: string): string {
+  return `${context.provider} ${context.modelId}: ${redactSecrets(detail, context.apiKey)}`;
 }
 
 export function kindFromStatus(status: number): UpstreamErrorKind {
@@ -128,7 +144,7 @@ export function classifyHttpError(
   const detail = fields.message ?? (bodyText.trim().slice(0, 200) || `HTTP ${status}`);
   return new UpstreamError({
     kind,
-    message: `${context.provider} ${context.modelId}: ${detail}`,
+    message: upstreamMessage(context, detail),
     provider: context.provider,
     modelId: context.modelId,
     upstreamStatus: status,
@@ -145,7 +161,7 @@ export function classifyStreamError(context: ErrorContext, payload: unknown): Up
   const kind = kindFromBody ?? (typeof code === 'number' ? kindFromStatus(code) : 'server');
   return new UpstreamError({
     kind,
-    message: `${context.provider} ${context.modelId}: ${fields.message ?? 'error in stream'}`,
+    message: upstreamMessage(context, fields.message ?? 'error in stream'),
     provider: context.provider,
     modelId: context.modelId,
     retryAfterMs: parseRetryDelay(fields.retryDelay),

@@ -1,5 +1,6 @@
 import { getAdapter } from '../adapters';
 import { isUpstreamError, UpstreamError } from '../adapters/errors';
+import { redactSecrets } from '../adapters/redact';
 import type { ChatDelta, ChatResult, ModelTarget } from '../adapters/types';
 import type { Attempt } from '../events';
 import type { ModelObject } from '../../shared/objects';
@@ -63,7 +64,7 @@ async function runChain<T>(context: ChainContext, call: (target: ModelTarget, si
       const value = await call(attemptTarget, context.signal);
       return { model, value, attempts, startedAt };
     } catch (thrown) {
-      const error = toUpstreamError(thrown, model);
+      const error = toUpstreamError(thrown, model, target.apiKey);
       const finishedAt = context.now();
       attempts.push({ modelId, provider: model.spec.provider, startedAt, latencyMs: finishedAt - startedAt, outcome: 'error', errorKind: error.kind, status: error.upstreamStatus ?? error.status, message: error.message });
       if (error.kind === 'aborted' || context.signal.aborted) {
@@ -105,9 +106,11 @@ export function isFailure<T>(outcome: ChainSuccess<T> | ChainFailure): outcome i
   return 'error' in outcome;
 }
 
-function toUpstreamError(thrown: unknown, model: ModelObject): UpstreamError {
+/** An adapter's own bug, not an UpstreamError: its message may still quote what the upstream sent. */
+function toUpstreamError(thrown: unknown, model: ModelObject, apiKey: string | undefined): UpstreamError {
   if (isUpstreamError(thrown)) return thrown;
-  return new UpstreamError({ kind: 'server', message: thrown instanceof Error ? thrown.message : String(thrown), provider: model.spec.provider, modelId: model.metadata.id, cause: thrown });
+  const message = redactSecrets(thrown instanceof Error ? thrown.message : String(thrown), apiKey);
+  return new UpstreamError({ kind: 'server', message, provider: model.spec.provider, modelId: model.metadata.id, cause: thrown });
 }
 
 function noModelError(context: ChainContext): UpstreamError {

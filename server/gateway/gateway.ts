@@ -384,6 +384,11 @@ function refusal(decision: Decision, requested: string): GatewayError {
   if (decision.failure?.reason === 'unknown_model') return new GatewayError(404, `The model \`${requested}\` does not exist`, 'model_not_found', 'model');
   const named = decision.resolvedModel ? decision.candidates.find((candidate) => candidate.modelId === decision.resolvedModel) : undefined;
   if (named?.excluded?.reason === 'draft_not_allowed') return new GatewayError(403, `The model \`${requested}\` is a draft: only admin keys may call it`, 'model_not_allowed', 'model');
+  // no model could ever serve it as asked: the client's error, which retrying cannot mend (a 503 SDKs retry)
+  const { failure } = decision;
+  if (failure?.reason === 'exceeds_limit') {
+    return new GatewayError(400, failure.message, failure.param === 'max_tokens' ? 'max_tokens_exceeded' : 'context_length_exceeded', failure.param, 'invalid_request_error');
+  }
   const reasons = decision.candidates
     .filter((candidate) => candidate.excluded)
     .slice(0, 8)

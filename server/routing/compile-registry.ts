@@ -24,6 +24,7 @@ export interface CompiledRegistry {
   /** (3 × input + output) / 4, USD per 1M tokens: the usual 3:1 blend of chat traffic */
   blended: Float64Array;
   contextWindow: Float64Array;
+  maxOutputTokens: Float64Array;
   lifecycle: Uint8Array;
   hasKey: Uint8Array;
   /** position of the id in sorted order: the last tie-breaker, compared as a number */
@@ -67,6 +68,7 @@ export function compileRegistry(snapshot: RegistrySnapshot): CompiledRegistry {
   const scores = new Float64Array(count * capabilityCount);
   const blended = new Float64Array(count);
   const contextWindow = new Float64Array(count);
+  const maxOutputTokens = new Float64Array(count);
   const lifecycle = new Uint8Array(count);
   const hasKey = new Uint8Array(count);
   models.forEach((model, index) => {
@@ -76,6 +78,7 @@ export function compileRegistry(snapshot: RegistrySnapshot): CompiledRegistry {
     });
     blended[index] = (3 * model.spec.pricing.inputPer1M + model.spec.pricing.outputPer1M) / 4;
     contextWindow[index] = model.spec.contextWindow;
+    maxOutputTokens[index] = model.spec.maxOutputTokens;
     lifecycle[index] = LIFECYCLE_CODE[model.spec.lifecycle];
     hasKey[index] = !needsKey(model) || !snapshot.modelsWithKey || snapshot.modelsWithKey.has(model.metadata.id) ? 1 : 0;
   });
@@ -127,6 +130,7 @@ export function compileRegistry(snapshot: RegistrySnapshot): CompiledRegistry {
     scores,
     blended,
     contextWindow,
+    maxOutputTokens,
     lifecycle,
     hasKey,
     idRank,

@@ -71,19 +71,24 @@ export function decide(
   const rule = matchRule(compiledPolicy, request, requestedName);
   const route = effectiveRoute(compiled, rule ? rule.route : compiledPolicy.defaultRoute, request.requirements);
   const named = requestedIndex >= 0 ? (compiled.servedBy[requestedIndex] ?? -1) : -1;
+  const maxTokens = request.maxTokens ?? 0;
   const context: RoutingContext = {
     registry: compiled,
     health: compileHealth(compiled, health),
     route,
-    requiredContext: Math.max(request.requirements.minContext ?? 0, request.promptTokens + (request.maxTokens ?? 0)),
+    requiredContext: Math.max(request.requirements.minContext ?? 0, request.promptTokens + maxTokens),
+    maxTokens,
     now: options.now ?? Infinity,
     admin: request.scope === 'admin',
     named,
   };
 
+  // A named model is served as asked or not at all: max_tokens over its maxOutputTokens is for the
+  // client to change, not a reason to hand the request to its fallbacks.
+  const namedOverOutput = named >= 0 && maxTokens > (compiled.maxOutputTokens[named] ?? 0);
   const chain: number[] = [];
   let ranking: Ranking | null = null;
-  if (!explicit || requestedIndex >= 0) {
+  if ((!explicit || requestedIndex >= 0) && !namedOverOutput) {
     ranking = rankPool(context, request.id);
     const limit = route.chainLength;
     const head = explicit ? named : ranking.primary;
@@ -108,8 +113,11 @@ export function decide(
   Object.defineProperty(decision, 'candidates', { get: readCandidates, enumerable: true, configurable: true });
   if (explicit && requestedIndex < 0) {
     decision.failure = { reason: 'unknown_model', message: `unknown model "${request.model}": not a model id or alias` };
+  } else if (namedOverOutput) {
+    const id = compiled.ids[named] ?? request.model;
+    decision.failure = { reason: 'exceeds_limit', param: 'max_tokens', message: `max_tokens ${maxTokens} exceeds the maxOutputTokens of ${id} (${compiled.maxOutputTokens[named]})` };
   } else if (chain.length === 0) {
-    decision.failure = {
+    decision.failure = exceededLimit(context, decision.candidates, request.promptTokens) ?? {
       reason: 'no_eligible_model',
       message: explicit
         ? `no eligible model for "${request.model}": it, its fallbacks and every other model were excluded`
@@ -117,4 +125,33 @@ export function decide(
     };
   }
   return decision;
+}
+
+/**
+ * A request that no model considered could ever serve as asked (drafts and retired models aside,
+ * whatever their health or key): it asks for more output than every maxOutputTokens, or more
+ * context than every window. Read only when the chain is empty, so listing the candidates costs
+ * nothing on the hot path.
+ */
+function exceededLimit(context: RoutingContext, candidates: readonly Candidate[], promptTokens: number): Decision['failure'] | undefined {
+  const { registry, maxTokens, requiredContext } = context;
+  let largestOutput = -1;
+  let largestWindow = -1;
+  for (const candidate of candidates) {
+    if (candidate.excluded?.reason === 'lifecycle') continue;
+    const index = registry.indexById.get(candidate.modelId) ?? -1;
+    if (index < 0) continue;
+    largestOutput = Math.max(largestOutput, registry.maxOutputTokens[index] ?? 0);
+    largestWindow = Math.max(largestWindow, registry.contextWindow[index] ?? 0);
+  }
+  if (largestOutput < 0) return undefined;
+  if (maxTokens > largestOutput) {
+    return { reason: 'exceeds_limit', param: 'max_tokens', message: `max_tokens ${maxTokens} exceeds every model's maxOutputTokens (largest: ${largestOutput})` };
+  }
+  // a larger minimum context asked through `grove` is a routing requirement, refused as such
+  if (requiredContext > largestWindow && promptTokens + maxTokens > largestWindow) {
+    const asked = maxTokens > 0 ? `the prompt (about ${promptTokens} tokens) and max_tokens ${maxTokens}` : `the prompt (about ${promptTokens} tokens)`;
+    return { reason: 'exceeds_limit', param: 'messages', message: `${asked} need ${requiredContext} tokens of context, more than every model's context window (largest: ${largestWindow})` };
+  }
+  return undefined;
 }

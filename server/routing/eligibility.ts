@@ -12,6 +12,8 @@ export interface RoutingContext {
   route: CompiledRoute;
   /** tokens the context window must hold */
   requiredContext: number;
+  /** the output tokens the request asks for (max_tokens); 0 when it names none */
+  maxTokens: number;
   /** epoch ms; Infinity when unknown, which ignores retry-after */
   now: number;
   admin: boolean;
@@ -29,9 +31,10 @@ export const EXCLUSION = {
   circuitOpen: 5,
   rateLimited: 6,
   contextTooSmall: 7,
-  overCost: 8,
-  overLatency: 9,
-  belowMinimum: 10,
+  outputTooLarge: 8,
+  overCost: 9,
+  overLatency: 10,
+  belowMinimum: 11,
 } as const;
 
 export function capabilityScore(registry: CompiledRegistry, index: number, column: number): number {
@@ -66,6 +69,7 @@ export function exclusionCode(context: RoutingContext, index: number): number {
   if (health.circuit[index] === CIRCUIT_CODE.open) return EXCLUSION.circuitOpen;
   if ((health.retryAfterUntil[index] ?? 0) > context.now) return EXCLUSION.rateLimited;
   if ((registry.contextWindow[index] ?? 0) < context.requiredContext) return EXCLUSION.contextTooSmall;
+  if ((registry.maxOutputTokens[index] ?? 0) < context.maxTokens) return EXCLUSION.outputTooLarge;
   if ((registry.blended[index] ?? 0) > route.maxPricePer1M) return EXCLUSION.overCost;
   if ((health.latency[index] ?? 0) > route.maxLatencyMs) return EXCLUSION.overLatency;
   if (route.minimumColumns.length > 0 && failedMinimum(context, index) >= 0) return EXCLUSION.belowMinimum;
@@ -96,6 +100,8 @@ export function describeExclusion(context: RoutingContext, index: number, code: 
       return { reason: 'rate_limited', detail: `upstream asked to retry after ${new Date(health.retryAfterUntil[index] ?? 0).toISOString()}` };
     case EXCLUSION.contextTooSmall:
       return { reason: 'context_too_small', detail: `needs ${context.requiredContext} tokens; context window is ${registry.contextWindow[index]}` };
+    case EXCLUSION.outputTooLarge:
+      return { reason: 'output_too_large', detail: `max_tokens ${context.maxTokens} is over its maxOutputTokens ${registry.maxOutputTokens[index]}` };
     case EXCLUSION.overCost:
       return { reason: 'over_cost_limit', detail: `blended price ${money(registry.blended[index] ?? 0)} per 1M is over the limit ${money(route.maxPricePer1M)}` };
     case EXCLUSION.overLatency:

@@ -60,6 +60,7 @@ export const EXCLUSION_REASONS = [
   'circuit_open',
   'rate_limited',
   'context_too_small',
+  'output_too_large',
   'over_cost_limit',
   'over_latency_limit',
   'below_minimum',
@@ -114,6 +115,10 @@ export interface Decision {
    * first read (then kept), so deciding stays cheap at 1,000 models; JSON.stringify reads it.
    */
   readonly candidates: Candidate[];
-  /** set when the chain is empty */
-  failure?: { reason: 'unknown_model' | 'no_eligible_model'; message: string };
+  /**
+   * set when the chain is empty. `exceeds_limit`: no model considered (but drafts and retired ones)
+   * could ever serve the request as asked, or the named model cannot (max_tokens over its
+   * maxOutputTokens): the client's error, `param` names what to change.
+   */
+  failure?: { reason: 'unknown_model' | 'no_eligible_model'; message: string } | { reason: 'exceeds_limit'; message: string; param: 'max_tokens' | 'messages' };
 }

@@ -64,6 +64,14 @@ const cases: Case[] = [
     detail: /needs 8001 tokens; context window is 8000/,
   },
   {
+    name: 'max_tokens over the maxOutputTokens',
+    snapshot: registry([fine, model('target', { maxOutputTokens: 1000 })]),
+    request: { maxTokens: 1001 },
+    target: 'target',
+    reason: 'output_too_large',
+    detail: /max_tokens 1001 is over its maxOutputTokens 1000/,
+  },
+  {
     name: 'minContext from the request',
     snapshot: registry([fine, model('target', { contextWindow: 8000 })]),
     request: { requirements: { minContext: 10_000 } },
@@ -158,7 +166,11 @@ describe('what is not excluded', () => {
   });
 
   it('prompt + max_tokens exactly the window fits', () => {
-    expect(decide(request({ promptTokens: 90_000, maxTokens: 10_000 }), registry([model('only')]), {}, policy()).chain).toEqual(['only']);
+    expect(decide(request({ promptTokens: 90_000, maxTokens: 10_000 }), registry([model('only', { maxOutputTokens: 10_000 })]), {}, policy()).chain).toEqual(['only']);
+  });
+
+  it('max_tokens exactly the maxOutputTokens fits', () => {
+    expect(decide(request({ maxTokens: 4_000 }), registry([model('only')]), {}, policy()).chain).toEqual(['only']);
   });
 
   it('when every model is excluded the chain is empty and the failure says so', () => {
@@ -166,5 +178,47 @@ describe('what is not excluded', () => {
     expect(decision.chain).toEqual([]);
     expect(decision.failure?.reason).toBe('no_eligible_model');
     expect(decision.candidates).toEqual([{ modelId: 'only', eligible: false, excluded: { reason: 'circuit_open', detail: 'circuit open after recent failures' } }]);
+  });
+});
+
+describe('requests no model can serve as asked', () => {
+  const snapshot = registry([
+    model('small', { maxOutputTokens: 8_000, contextWindow: 32_000 }),
+    model('large', { maxOutputTokens: 64_000, contextWindow: 200_000, fallbacks: ['small'] }),
+    model('huge-draft', { maxOutputTokens: 500_000, contextWindow: 2_000_000, lifecycle: 'draft' }),
+  ]);
+
+  it('max_tokens over every maxOutputTokens names the largest (drafts aside)', () => {
+    const decision = decide(request({ maxTokens: 500_000 }), snapshot, {}, policy());
+    expect(decision.chain).toEqual([]);
+    expect(decision.failure).toEqual({ reason: 'exceeds_limit', param: 'max_tokens', message: "max_tokens 500000 exceeds every model's maxOutputTokens (largest: 64000)" });
+  });
+
+  it('a prompt over every context window names the largest', () => {
+    const decision = decide(request({ promptTokens: 300_000 }), snapshot, {}, policy());
+    expect(decision.failure).toMatchObject({ reason: 'exceeds_limit', param: 'messages', message: expect.stringMatching(/more than every model's context window \(largest: 200000\)/) });
+  });
+
+  it('a limit only some models have is an exclusion: auto goes to a model that can', () => {
+    const decision = decide(request({ maxTokens: 10_000 }), snapshot, {}, policy());
+    expect(decision.chain).toEqual(['large']);
+    expect(decision.candidates.find((candidate) => candidate.modelId === 'small')?.excluded?.reason).toBe('output_too_large');
+  });
+
+  it('a named model asked for more than its maxOutputTokens is refused, not handed to its fallbacks', () => {
+    const snapshotWithFallback = registry([model('small', { maxOutputTokens: 8_000, fallbacks: ['large'] }), model('large', { maxOutputTokens: 64_000 })]);
+    const decision = decide(request({ model: 'small', maxTokens: 10_000 }), snapshotWithFallback, {}, policy());
+    expect(decision.chain).toEqual([]);
+    expect(decision.failure).toEqual({ reason: 'exceeds_limit', param: 'max_tokens', message: 'max_tokens 10000 exceeds the maxOutputTokens of small (8000)' });
+  });
+
+  it('a model excluded for its health leaves the request possible: no limit failure', () => {
+    const decision = decide(request({ maxTokens: 10_000 }), snapshot, { large: { circuit: 'open' } }, policy());
+    expect(decision.failure?.reason).toBe('no_eligible_model');
+  });
+
+  it('a larger minimum context asked through grove stays a routing requirement', () => {
+    const decision = decide(request({ requirements: { minContext: 300_000 } }), snapshot, {}, policy());
+    expect(decision.failure?.reason).toBe('no_eligible_model');
   });
 });

@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../../server/app';
+import type { Logger } from '../../server/logger';
 import type { Services } from '../../server/services';
 import { ADMIN_KEY, startTestServices, type TestServices } from './services';
 
@@ -23,8 +24,8 @@ export interface GatewayHarness {
   close(): Promise<void>;
 }
 
-export async function startGateway(options: { driver?: 'pglite' | 'postgres'; env?: Record<string, string>; objects?: unknown[] } = {}): Promise<GatewayHarness> {
-  const grove = await startTestServices({ driver: options.driver, env: options.env });
+export async function startGateway(options: { driver?: 'pglite' | 'postgres'; env?: Record<string, string>; objects?: unknown[]; logger?: Logger } = {}): Promise<GatewayHarness> {
+  const grove = await startTestServices({ driver: options.driver, env: options.env, logger: options.logger });
   const { services } = grove;
   const app = await buildApp(services);
   let url: string;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../server/config';
-import { createLogger } from '../../server/logger';
+import { createLogger, type Logger } from '../../server/logger';
 import { createCaller } from '../../server/router';
 import { createServices, type Services } from '../../server/services';
 import { freshPostgresDatabase } from './database';
@@ -19,7 +19,8 @@ export interface TestServices {
 }
 
 /** Real services on a real database (in-memory PGlite, or a fresh PostgreSQL database). */
-export async function startTestServices(options: { driver?: 'pglite' | 'postgres'; seed?: boolean; env?: Record<string, string> } = {}): Promise<TestServices> {
+/** `logger`: where the services log (a test that reads the log passes its own); silent otherwise. */
+export async function startTestServices(options: { driver?: 'pglite' | 'postgres'; seed?: boolean; env?: Record<string, string>; logger?: Logger } = {}): Promise<TestServices> {
   const dataDir = mkdtempSync(join(tmpdir(), 'grove-test-'));
   const postgres = options.driver === 'postgres' ? await freshPostgresDatabase() : undefined;
   const config = loadConfig({
@@ -33,7 +34,7 @@ export async function startTestServices(options: { driver?: 'pglite' | 'postgres
   });
   let services;
   try {
-    ({ services } = await createServices(config, createLogger('silent')));
+    ({ services } = await createServices(config, options.logger ?? createLogger('silent')));
   } catch (error) {
     // a start that fails (some tests expect it to) leaves no database and no folder behind
     await postgres?.drop();

@@ -1,4 +1,5 @@
 import type { ChatRequest } from '../../../shared/chat';
+import { errorContext } from '../classify-error';
 import { HttpAttempt } from '../http/attempt';
 import { streamSse } from '../http/sse-stream';
 import type { CallOptions, ChatDelta, ChatResult, ModelTarget, ProviderAdapter } from '../types';
@@ -20,13 +21,13 @@ function headers(target: ModelTarget): Record<string, string> {
 async function generate(target: ModelTarget, request: ChatRequest, options: CallOptions): Promise<ChatResult> {
   // The body is built first: a request it cannot translate must not leave a deadline armed.
   const body = buildAnthropicRequest(target, request, false);
-  const attempt = new HttpAttempt({ provider: 'anthropic', modelId: target.id }, target.timeoutMs, options.signal);
+  const attempt = new HttpAttempt(errorContext(target), target.timeoutMs, options.signal);
   const response = await attempt.post(endpoint(target), headers(target), body);
   return parseAnthropicResponse(await attempt.readJson(response), target.model);
 }
 
 function stream(target: ModelTarget, request: ChatRequest, options: CallOptions): AsyncGenerator<ChatDelta[]> {
-  const context = { provider: 'anthropic' as const, modelId: target.id };
+  const context = errorContext(target);
   const body = () => buildAnthropicRequest(target, request, true);
   return streamSse({ context, url: endpoint(target), headers: headers(target), body, timeoutMs: target.timeoutMs, signal: options.signal, translator: new AnthropicStreamTranslator(context) });
 }

@@ -1,5 +1,5 @@
 import type { ChatRequest, ToolChoice } from '../../../shared/chat';
-import type { ErrorContext } from '../classify-error';
+import { errorContext } from '../classify-error';
 import type { ModelTarget } from '../types';
 import { convertToAnthropicMessages } from './convert-to-anthropic-messages';
 
@@ -7,7 +7,7 @@ import { convertToAnthropicMessages } from './convert-to-anthropic-messages';
 export const DEFAULT_ANTHROPIC_MAX_TOKENS = 4096;
 
 export function buildAnthropicRequest(target: ModelTarget, request: ChatRequest, stream: boolean): Record<string, unknown> {
-  const context: ErrorContext = { provider: target.provider, modelId: target.id };
+  const context = errorContext(target);
   const { system, messages } = convertToAnthropicMessages(request.messages, context);
   const body: Record<string, unknown> = {
     model: target.model,

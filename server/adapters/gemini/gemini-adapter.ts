@@ -1,4 +1,5 @@
 import type { ChatRequest } from '../../../shared/chat';
+import { errorContext } from '../classify-error';
 import { HttpAttempt } from '../http/attempt';
 import { streamSse } from '../http/sse-stream';
 import type { CallOptions, ChatDelta, ChatResult, ModelTarget, ProviderAdapter } from '../types';
@@ -20,13 +21,13 @@ function headers(target: ModelTarget): Record<string, string> {
 async function generate(target: ModelTarget, request: ChatRequest, options: CallOptions): Promise<ChatResult> {
   // The body is built first: a request it cannot translate must not leave a deadline armed.
   const body = buildGeminiRequest(target, request);
-  const attempt = new HttpAttempt({ provider: 'gemini', modelId: target.id }, target.timeoutMs, options.signal);
+  const attempt = new HttpAttempt(errorContext(target), target.timeoutMs, options.signal);
   const response = await attempt.post(endpoint(target, 'generateContent'), headers(target), body);
   return parseGeminiResponse(await attempt.readJson(response), target.model);
 }
 
 function stream(target: ModelTarget, request: ChatRequest, options: CallOptions): AsyncGenerator<ChatDelta[]> {
-  const context = { provider: 'gemini' as const, modelId: target.id };
+  const context = errorContext(target);
   const body = () => buildGeminiRequest(target, request);
   return streamSse({ context, url: endpoint(target, 'streamGenerateContent?alt=sse'), headers: headers(target), body, timeoutMs: target.timeoutMs, signal: options.signal, translator: new GeminiStreamTranslator(context) });
 }

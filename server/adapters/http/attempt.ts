@@ -1,6 +1,6 @@
 import { Agent, type Dispatcher } from 'undici';
 import type { ErrorContext, HeaderReader } from '../classify-error';
-import { classifyHttpError } from '../classify-error';
+import { classifyHttpError, upstreamMessage } from '../classify-error';
 import { UpstreamError, isUpstreamError } from '../errors';
 
 const connectionCodes = new Set([
@@ -149,11 +149,12 @@ export class HttpAttempt {
       return new UpstreamError({ ...base, kind: 'timeout', message: `${prefix}: no answer within ${this.timeoutMs} ms` });
     }
     if (error instanceof SyntaxError) {
-      return new UpstreamError({ ...base, kind: 'server', message: `${prefix}: malformed answer (${error.message})` });
+      // the parser quotes what it read, upstream text: redacted, and its error not kept as the cause (loggers print causes)
+      return new UpstreamError({ ...base, cause: undefined, kind: 'server', message: upstreamMessage(this.context, `malformed answer (${error.message})`) });
     }
     const code = errorCode(error);
     const detail = code && connectionCodes.has(code) ? code : error instanceof Error ? error.message : String(error);
-    return new UpstreamError({ ...base, kind: 'connection', message: `${prefix}: connection failed (${detail})` });
+    return new UpstreamError({ ...base, kind: 'connection', message: upstreamMessage(this.context, `connection failed (${detail})`) });
   }
 
   /** POSTs JSON; resolves with a 2xx response, throws an UpstreamError otherwise. */

@@ -1,4 +1,5 @@
 import type { ChatRequest } from '../../../shared/chat';
+import { errorContext } from '../classify-error';
 import { HttpAttempt } from '../http/attempt';
 import { streamSse } from '../http/sse-stream';
 import type { CallOptions, ChatDelta, ChatResult, ModelTarget, ProviderAdapter } from '../types';
@@ -19,13 +20,13 @@ function headers(target: ModelTarget): Record<string, string> {
 
 async function generate(target: ModelTarget, request: ChatRequest, options: CallOptions): Promise<ChatResult> {
   const body = buildOpenAIRequest(target, request, false);
-  const attempt = new HttpAttempt({ provider: 'openai-compatible', modelId: target.id }, target.timeoutMs, options.signal);
+  const attempt = new HttpAttempt(errorContext(target), target.timeoutMs, options.signal);
   const response = await attempt.post(endpoint(target), headers(target), body);
   return parseOpenAIResponse(await attempt.readJson(response), target.model);
 }
 
 function stream(target: ModelTarget, request: ChatRequest, options: CallOptions): AsyncGenerator<ChatDelta[]> {
-  const context = { provider: 'openai-compatible' as const, modelId: target.id };
+  const context = errorContext(target);
   const body = () => buildOpenAIRequest(target, request, true);
   return streamSse({ context, url: endpoint(target), headers: headers(target), body, timeoutMs: target.timeoutMs, signal: options.signal, translator: new OpenAIStreamTranslator(context) });
 }
