@@ -63,6 +63,7 @@ export const EXCLUSION_REASONS = [
   'over_cost_limit',
   'over_latency_limit',
   'below_minimum',
+  'demo_model',
 ] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 
@@ -96,6 +97,8 @@ export interface RouteView {
   maxPricePer1M: number | null;
   maxLatencyMs: number | null;
   chainLength: number;
+  /** a named model's chain is filled with the route's best others after its declared fallbacks */
+  fillChain: boolean;
 }
 
 export interface Decision {
@@ -115,5 +118,10 @@ export interface Decision {
    */
   readonly candidates: Candidate[];
   /** set when the chain is empty */
-  failure?: { reason: 'unknown_model' | 'no_eligible_model'; message: string };
+  /**
+   * set when the chain is empty. model_unavailable: the named model cannot serve at all, whatever
+   * the moment (no key configured, a draft for an invoke key, retired with a broken replacement):
+   * its fallbacks are for a model that fails, not for one that is misconfigured.
+   */
+  failure?: { reason: 'unknown_model' | 'no_eligible_model' | 'model_unavailable'; message: string };
 }
