@@ -5,6 +5,7 @@ import { projectPath } from '../db/paths';
 import { KeyStore } from './auth/keys';
 import { EventBus } from './events';
 import { Gateway } from './gateway/gateway';
+import { logDemoMode } from './gateway/demo-mode-log';
 import { databaseSink } from './gateway/log-sink';
 import { RequestLogWriter } from './gateway/request-log';
 import type { Config } from './config';
@@ -67,6 +68,7 @@ export async function createServices(config: Config, logger: Logger): Promise<{ 
   const events = new EventBus();
   const gateway = new Gateway(registry, events, { deadlineMs: config.requestDeadlineMs, defaultRateLimitPerMinute: config.rateLimitPerMinute });
   const requestLog = new RequestLogWriter(databaseSink(database), logger, { maxQueue: config.requestLogBufferRows });
+  logDemoMode(registry, gateway, logger);
   events.on((event) => {
     if (event.type === 'request.completed') requestLog.enqueue(event);
     else logger.warn(event, 'circuit changed');

@@ -15,6 +15,17 @@ export type Provider = (typeof PROVIDERS)[number];
 export const LIFECYCLES = ['draft', 'active', 'deprecated', 'retired'] as const;
 export type Lifecycle = (typeof LIFECYCLES)[number];
 
+/**
+ * The label that marks a demo model (the seeded `simulated` ones, examples/models.yaml). A demo
+ * model serves only in demo mode (while no other model can serve) or when a request, a rule or a
+ * fallback list names it, so that it never answers real traffic by accident.
+ */
+export const DEMO_LABEL = 'grove.dev/demo';
+
+export function isDemoModel(model: { metadata: { labels?: Record<string, string> } }): boolean {
+  return model.metadata.labels?.[DEMO_LABEL] === 'true';
+}
+
 export const KINDS = ['Model', 'Capability', 'RoutingPolicy', 'AlertRule'] as const;
 export type Kind = (typeof KINDS)[number];
 

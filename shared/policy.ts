@@ -64,6 +64,12 @@ export const routeSchema = z
     /** compared with the observed p50 latency, when one is known */
     maxLatencyMs: z.number().positive().optional(),
     chainLength: z.number().int().min(1).max(16).default(DEFAULT_CHAIN_LENGTH),
+    /**
+     * A request that names a model (id or alias) is served by that model and its declared
+     * fallbacks only. true: the chain is then filled up to chainLength with this route's best
+     * others. `auto` requests always take the route's best models; this does not change them.
+     */
+    fillChain: z.boolean().optional(),
   })
   .strict()
   .superRefine((route, ctx) => {

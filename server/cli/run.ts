@@ -1,5 +1,6 @@
 import { applyCommand } from './apply-command';
 import { Failure, UsageError, type CliIo } from './command';
+import { demoCommand } from './demo-command';
 import { explainCommand } from './explain-command';
 import { exportCommand } from './export-command';
 import { keysCommand } from './keys-command';
@@ -12,6 +13,7 @@ const commands: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   export: exportCommand,
   keys: keysCommand,
   explain: explainCommand,
+  demo: demoCommand,
 };
 
 export const mainHelp = `Usage: grove COMMAND [options]
@@ -23,6 +25,7 @@ Commands:
   export          print the registry as YAML that apply accepts
   keys            create, list and revoke API keys
   explain         show the routing decision for a hypothetical request (no model is called)
+  demo remove     delete the seeded demo models (sim-sage, sim-swift, sim-flaky)
 
 Run "grove COMMAND --help" for a command's options.
 Exit codes: 0 ok, 1 failure, 2 wrong usage.

@@ -6,7 +6,7 @@ import type { Attempt, EventBus, RequestCompleted } from '../events';
 import type { Registry, RegistrySnapshot } from '../registry/registry';
 import { compileRegistry, decide, estimatePromptTokens, type CompiledRegistry, type Decision } from '../routing';
 import type { ChatRequest } from '../../shared/chat';
-import type { ModelObject } from '../../shared/objects';
+import { isDemoModel, type ModelObject } from '../../shared/objects';
 import { DEFAULT_POLICY_SPEC, type RoutingPolicySpecInput } from '../../shared/policy';
 
 import { RequirementsError, resolveRequirements, type HeaderBag } from '../../shared/routing-request';
@@ -131,10 +131,8 @@ export class Gateway {
       compiled.policy,
       { now: this.now() },
     );
+    // a named model that cannot serve at all (a draft for an invoke key, no key) has an empty chain
     if (decision.chain.length === 0) return { decision, refused: refusal(decision, body.model) };
-    // a draft named by an invoke key is refused, not quietly served by another model; candidates
-    // are computed lazily, so only read them when the named model is not the chain's head
-    if (decision.resolvedModel && decision.chain[0] !== decision.resolvedModel && namedIsDraftRefused(decision)) return { decision, refused: refusal(decision, body.model) };
     return { decision };
   }
 
@@ -193,10 +191,22 @@ export class Gateway {
     return { id, startedAt, decision, outcome };
   }
 
-  /** Models a key may see on /v1/models: what it can call. */
+  /**
+   * Models a key may see on /v1/models: what it can call now. A model without its key is left
+   * out: offered, it would only answer model_unavailable.
+   */
   visibleModels(principal: Pick<Principal, 'scopes'>): ModelObject[] {
     const admin = principal.scopes.includes('admin');
-    return this.registry.snapshot.models.filter((model) => model.spec.lifecycle === 'active' || model.spec.lifecycle === 'deprecated' || (admin && model.spec.lifecycle === 'draft'));
+    const { routing } = this.compile();
+    return routing.models.filter(
+      (model, index) => routing.hasKey[index] === 1 && (model.spec.lifecycle === 'active' || model.spec.lifecycle === 'deprecated' || (admin && model.spec.lifecycle === 'draft')),
+    );
+  }
+
+  /** Demo mode (see compileRegistry) and the demo models, as the console and the log tell it. */
+  demoStatus(): { demoMode: boolean; demoModels: string[] } {
+    const { routing } = this.compile();
+    return { demoMode: routing.demoMode, demoModels: routing.models.filter(isDemoModel).map((model) => model.metadata.id) };
   }
 
   private chainContext(chain: ModelObject[], call: GatewayCall, startedAt: number): ChainContext {
@@ -375,15 +385,15 @@ function failureHeaders(id: string, attempts: Attempt[]): Record<string, string>
   return { 'x-grove-decision-id': id, 'x-grove-attempts': String(attempts.filter((attempt) => attempt.outcome !== 'skipped').length) };
 }
 
-function namedIsDraftRefused(decision: Decision): boolean {
-  return decision.candidates.find((candidate) => candidate.modelId === decision.resolvedModel)?.excluded?.reason === 'draft_not_allowed';
-}
-
 /** Why no model could be chosen, as the caller should hear it. */
 function refusal(decision: Decision, requested: string): GatewayError {
   if (decision.failure?.reason === 'unknown_model') return new GatewayError(404, `The model \`${requested}\` does not exist`, 'model_not_found', 'model');
   const named = decision.resolvedModel ? decision.candidates.find((candidate) => candidate.modelId === decision.resolvedModel) : undefined;
-  if (named?.excluded?.reason === 'draft_not_allowed') return new GatewayError(403, `The model \`${requested}\` is a draft: only admin keys may call it`, 'model_not_allowed', 'model');
+  if (named?.excluded?.reason === 'draft_not_allowed') return new GatewayError(403, `The model \`${requested}\` is a draft: only admin keys may call it (decision ${decision.id})`, 'model_not_allowed', 'model');
+  // 424 (failed dependency): the model depends on configuration Grove lacks (its key, a
+  // replacement). The OpenAI SDKs retry 408, 409, 429 and 5xx, and retrying cannot fix this, so a
+  // 4xx: the caller hears why at once, and the message says how an operator fixes it.
+  if (decision.failure?.reason === 'model_unavailable') return new GatewayError(424, `${decision.failure.message} (decision ${decision.id})`, 'model_unavailable', 'model');
   // no model could ever serve it as asked: the client's error, which retrying cannot mend (a 503 SDKs retry)
   const { failure } = decision;
   if (failure?.reason === 'exceeds_limit') {

@@ -37,7 +37,11 @@ export async function registerV1(app: FastifyInstance, services: Services): Prom
     scope.get('/v1/models/:id', async (request) => {
       const { id } = request.params as { id: string };
       const model = gateway.visibleModels(request.principal!).find((candidate) => candidate.metadata.id === id || candidate.spec.aliases.includes(id));
-      if (!model && id !== 'auto') throw new GatewayError(404, `The model \`${id}\` does not exist`, 'model_not_found', 'model');
+      if (!model && id !== 'auto') {
+        // registered but not usable by this key (no key configured, a draft, retired): say so, not "does not exist"
+        const registered = services.registry.snapshot.modelIdByName.has(id);
+        throw new GatewayError(404, registered ? `The model \`${id}\` is not available to this key: it has no API key configured or is not active (see the console)` : `The model \`${id}\` does not exist`, 'model_not_found', 'model');
+      }
       return { id, object: 'model', created: Math.floor(Date.parse(services.startedAt) / 1000), owned_by: model ? ownerOf(model.spec.provider) : 'grove' };
     });
   });

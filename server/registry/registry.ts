@@ -1,6 +1,6 @@
 import type { Database } from '../../db/client';
 import { canonicalJson } from '../../shared/canonical';
-import { API_VERSION, type CapabilityObject, type GroveObject, type Kind, type Lifecycle, type ModelObject } from '../../shared/objects';
+import { API_VERSION, isDemoModel, type CapabilityObject, type GroveObject, type Kind, type Lifecycle, type ModelObject } from '../../shared/objects';
 import { GroveError, invalid, type Problem } from '../errors';
 import type { SecretBox } from '../secrets';
 import { kindHandler, parseObject, type ProspectiveRegistry } from './kinds';
@@ -168,6 +168,20 @@ export class Registry {
       }
     }
     await this.commit(actor, [{ op: 'delete', kind, id, baseRevision: baseRevision ?? existing.revision }]);
+  }
+
+  /**
+   * Deletes every demo model (DEMO_LABEL) in one change, whatever its lifecycle: they never served
+   * real traffic, so the deprecate-and-retire path that protects callers does not apply. Refused,
+   * all or nothing, while another object still refers to one. Returns the ids deleted.
+   */
+  async removeDemo(actor: string): Promise<string[]> {
+    const demo = [...(this.stored.get('Model')?.values() ?? [])].filter((object) => isDemoModel(object));
+    await this.commit(
+      actor,
+      demo.map((object) => ({ op: 'delete', kind: 'Model', id: object.id, baseRevision: object.revision })),
+    );
+    return demo.map((object) => object.id).sort();
   }
 
   async transition(actor: string, id: string, to: Lifecycle, options: { replacement?: string | null; revision?: number }): Promise<GroveObject> {

@@ -85,6 +85,8 @@ const codeByStatus: Record<number, TRPCError['code']> = {
   408: 'TIMEOUT',
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
+  // model_unavailable: the named model lacks configuration (its key); tRPC has no 424
+  424: 'PRECONDITION_FAILED',
   429: 'TOO_MANY_REQUESTS',
   499: 'CLIENT_CLOSED_REQUEST',
   502: 'BAD_GATEWAY',

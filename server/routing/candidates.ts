@@ -4,6 +4,8 @@ import type { RoutingContext } from './eligibility';
 import { strategyKeys, weightedOrder } from './rank';
 import type { Candidate, ScoreBreakdown } from './types';
 
+const NONE = new Int32Array(0);
+
 const round = (value: number) => Math.round(value * 100) / 100;
 
 interface CandidateInputs {
@@ -41,7 +43,10 @@ export function listCandidates(context: RoutingContext, inputs: CandidateInputs)
   const { registry, health, route } = context;
   const considered = consideredModels(context, inputs);
   const codes = new Uint8Array(registry.count);
-  for (const index of considered) codes[index] = exclusionCode(context, index);
+  // the head's declared fallbacks name their models (demo ones serve there), as decide followed them
+  const head = context.named >= 0 ? context.named : (inputs.chain[0] ?? -1);
+  const listed = (head >= 0 ? registry.fallbacks[head] : undefined) ?? NONE;
+  for (const index of considered) codes[index] = exclusionCode(context, index, listed.includes(index));
   const eligible = considered.filter((index) => codes[index] === 0);
   const halfOpen = (index: number) => (health.circuit[index] === CIRCUIT_CODE['half-open'] ? 1 : 0);
 

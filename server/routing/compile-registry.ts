@@ -1,4 +1,4 @@
-import { CORE_CAPABILITIES } from '../../shared/objects';
+import { CORE_CAPABILITIES, isDemoModel } from '../../shared/objects';
 import type { ModelObject } from '../../shared/objects';
 import type { RegistrySnapshot } from './types';
 
@@ -35,6 +35,13 @@ export interface CompiledRegistry {
   fallbacks: Int32Array[];
   /** active and deprecated models, in id order: the pool automatic routing draws from */
   routable: Int32Array;
+  /**
+   * Demo mode: there are demo models (DEMO_LABEL) and no other model is usable, i.e. active or
+   * deprecated with its key. A property of the snapshot, so that no request has to work it out.
+   */
+  demoMode: boolean;
+  /** 1 for a demo model outside demo mode: it serves only where a request, rule or fallback list names it */
+  demoExcluded: Uint8Array;
 }
 
 const LOOPBACK = /^https?:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?(\/|$)/;
@@ -117,6 +124,10 @@ export function compileRegistry(snapshot: RegistrySnapshot): CompiledRegistry {
     sortedIds.filter((entry) => lifecycle[entry.index] === LIFECYCLE_CODE.active || lifecycle[entry.index] === LIFECYCLE_CODE.deprecated).map((entry) => entry.index),
   );
 
+  const demo = Uint8Array.from(models, (model) => (isDemoModel(model) ? 1 : 0));
+  const demoMode = demo.includes(1) && !models.some((_, index) => demo[index] === 0 && hasKey[index] === 1 && (lifecycle[index] === LIFECYCLE_CODE.active || lifecycle[index] === LIFECYCLE_CODE.deprecated));
+  const demoExcluded = demoMode ? new Uint8Array(count) : demo;
+
   const compiled: CompiledRegistry = {
     snapshot,
     count,
@@ -137,6 +148,8 @@ export function compileRegistry(snapshot: RegistrySnapshot): CompiledRegistry {
     servedBy,
     fallbacks,
     routable,
+    demoMode,
+    demoExcluded,
   };
   cache.set(snapshot, compiled);
   return compiled;

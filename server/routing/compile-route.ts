@@ -8,6 +8,8 @@ import type { RouteView } from './types';
 export interface CompiledRoute {
   strategy: Strategy;
   chainLength: number;
+  /** a named model's chain is filled with this route's best others after its declared fallbacks */
+  fillChain: boolean;
   /** Infinity when unlimited */
   maxPricePer1M: number;
   maxLatencyMs: number;
@@ -37,6 +39,7 @@ const DEFAULT_WEIGHTS: Record<string, number> = Object.fromEntries(CORE_CAPABILI
 export interface RouteParts {
   strategy: Strategy;
   chainLength: number;
+  fillChain: boolean;
   weights: Record<string, number>;
   minimums: Record<string, number>;
   maxPricePer1M: number | null;
@@ -50,6 +53,7 @@ export function routeParts(route: RouteInput): RouteParts {
   return {
     strategy: route.strategy ?? 'capability',
     chainLength: route.chainLength ?? DEFAULT_CHAIN_LENGTH,
+    fillChain: route.fillChain ?? false,
     weights,
     minimums: route.minimums ?? {},
     maxPricePer1M: route.maxPricePer1M ?? null,
@@ -91,6 +95,7 @@ export function buildRoute(registry: CompiledRegistry, parts: RouteParts, orderO
   const route: CompiledRoute = {
     strategy: parts.strategy,
     chainLength: parts.chainLength,
+    fillChain: parts.fillChain,
     maxPricePer1M: parts.maxPricePer1M ?? Infinity,
     maxLatencyMs: parts.maxLatencyMs ?? Infinity,
     weightColumns: Int32Array.from(weightEntries.map(([name]) => column(name))),
@@ -108,6 +113,7 @@ export function buildRoute(registry: CompiledRegistry, parts: RouteParts, orderO
       maxPricePer1M: parts.maxPricePer1M,
       maxLatencyMs: parts.maxLatencyMs,
       chainLength: parts.chainLength,
+      fillChain: parts.fillChain,
     }),
     orderOwner: null,
     order: null,

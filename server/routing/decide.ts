@@ -4,7 +4,7 @@ import type { CompiledRegistry } from './compile-registry';
 import { compileHealth } from './compile-health';
 import { compilePolicy, matchRule } from './compile-policy';
 import { effectiveRoute } from './effective-route';
-import { exclusionCode } from './eligibility';
+import { describeExclusion, EXCLUSION, exclusionCode, keyHint } from './eligibility';
 import type { RoutingContext } from './eligibility';
 import { rankPool } from './rank';
 import type { Ranking } from './rank';
@@ -37,8 +37,24 @@ function readCandidates(this: Decision & { [SOURCE]: CandidateSource }): Candida
   return (source.listed ??= source.none ? [] : listCandidates(source.context, source));
 }
 
-function pushEligible(context: RoutingContext, chain: number[], limit: number, index: number): void {
-  if (index >= 0 && chain.length < limit && !chain.includes(index) && exclusionCode(context, index) === 0) chain.push(index);
+/** `listed`: the model comes from a fallback list, which names it (demo models serve when named). */
+function pushEligible(context: RoutingContext, chain: number[], limit: number, index: number, listed = false): void {
+  if (index >= 0 && chain.length < limit && !chain.includes(index) && exclusionCode(context, index, listed) === 0) chain.push(index);
+}
+
+/**
+ * Why a named model cannot serve at all, whatever the moment, or null. A missing key, a draft for
+ * an invoke key, a retired model whose replacement is gone: its fallbacks would hide a
+ * misconfiguration the caller can only learn of from an error.
+ */
+function unavailable(context: RoutingContext, requestedIndex: number, requested: string): string | null {
+  const { registry, named } = context;
+  if (named < 0) return `The model \`${requested}\` is retired and its replacement chain is broken (${describeExclusion(context, requestedIndex, EXCLUSION.retired).detail}): call another model, or set its spec.replacement to a model that exists`;
+  const code = exclusionCode(context, named);
+  if (code !== EXCLUSION.noKey && code !== EXCLUSION.draftNotAllowed) return null;
+  const via = named === requestedIndex ? '' : ` (which replaces it, retired, as \`${registry.ids[named]}\`)`;
+  if (code === EXCLUSION.draftNotAllowed) return `The model \`${requested}\`${via} is a draft: only admin keys may call it (activate it to serve other keys)`;
+  return `The model \`${requested}\`${via} cannot serve: no API key is configured for this ${registry.models[named]?.spec.provider ?? ''} model; ${keyHint(registry.models[named])}`;
 }
 
 function isCompiled(registry: RegistrySnapshot | CompiledRegistry): registry is CompiledRegistry {
@@ -52,9 +68,13 @@ function isCompiled(registry: RegistrySnapshot | CompiledRegistry): registry is 
  * they change.
  *
  * Chain: an explicit model (by id or alias; retired → its replacement) first, then its declared
- * fallbacks, then the route's best others. For `auto` the primary is the route's best model that
- * is not deprecated (deprecated ones serve only as fallbacks), then its declared fallbacks (except
- * on pinned routes, whose list is the chain), then the route's best others. Up to chainLength.
+ * fallbacks, and nothing else unless the route sets fillChain (then the route's best others). A
+ * named model that cannot serve at all (no key, a draft for an invoke key, a broken replacement)
+ * gets an empty chain and a model_unavailable failure. For `auto` the primary is the route's best
+ * model that is not deprecated (deprecated ones serve only as fallbacks), then its declared
+ * fallbacks (except on pinned routes, whose list is the chain), then the route's best others.
+ * Up to chainLength. Demo models outside demo mode serve only where named: by the request, the
+ * route's own list or a fallback list.
  */
 export function decide(
   request: RoutingRequest,
@@ -87,15 +107,19 @@ export function decide(
   // client to change, not a reason to hand the request to its fallbacks.
   const namedOverOutput = named >= 0 && maxTokens > (compiled.maxOutputTokens[named] ?? 0);
   const chain: number[] = [];
-  let ranking: Ranking | null = null;
-  if ((!explicit || requestedIndex >= 0) && !namedOverOutput) {
-    ranking = rankPool(context, request.id);
-    const limit = route.chainLength;
-    const head = explicit ? named : ranking.primary;
+  const limit = route.chainLength;
+  const unavailableMessage = explicit && requestedIndex >= 0 && !namedOverOutput ? unavailable(context, requestedIndex, request.model) : null;
+  if (explicit && requestedIndex >= 0 && !namedOverOutput && unavailableMessage === null) {
+    pushEligible(context, chain, limit, named);
+    for (const fallback of compiled.fallbacks[named] ?? []) pushEligible(context, chain, limit, fallback, true);
+    if (route.fillChain) for (const index of rankPool(context, request.id).ranked) pushEligible(context, chain, limit, index);
+  } else if (!explicit) {
+    const ranking: Ranking = rankPool(context, request.id);
+    const head = ranking.primary;
     pushEligible(context, chain, limit, head);
-    if (head >= 0 && (explicit || route.strategy !== 'pinned')) for (const fallback of compiled.fallbacks[head] ?? []) pushEligible(context, chain, limit, fallback);
-    // auto with no primary leaves the chain empty rather than promote a deprecated model
-    if (explicit || chain.length > 0) for (const index of ranking.ranked) pushEligible(context, chain, limit, index);
+    if (head >= 0 && route.strategy !== 'pinned') for (const fallback of compiled.fallbacks[head] ?? []) pushEligible(context, chain, limit, fallback, true);
+    // no primary leaves the chain empty rather than promote a deprecated model
+    if (chain.length > 0) for (const index of ranking.ranked) pushEligible(context, chain, limit, index);
   }
 
   const decision = {
@@ -116,11 +140,13 @@ export function decide(
   } else if (namedOverOutput) {
     const id = compiled.ids[named] ?? request.model;
     decision.failure = { reason: 'exceeds_limit', param: 'max_tokens', message: `max_tokens ${maxTokens} exceeds the maxOutputTokens of ${id} (${compiled.maxOutputTokens[named]})` };
+  } else if (unavailableMessage !== null) {
+    decision.failure = { reason: 'model_unavailable', message: unavailableMessage };
   } else if (chain.length === 0) {
     decision.failure = exceededLimit(context, decision.candidates, request.promptTokens) ?? {
       reason: 'no_eligible_model',
       message: explicit
-        ? `no eligible model for "${request.model}": it, its fallbacks and every other model were excluded`
+        ? `no eligible model for "${request.model}": it, its declared fallbacks${route.fillChain ? ' and every other model' : ''} were excluded`
         : 'no eligible model: every active model was excluded (deprecated models serve only as fallbacks)',
     };
   }

@@ -37,7 +37,7 @@ export function effectiveRoute(registry: CompiledRegistry, route: CompiledRoute,
   const merged = { ...view.minimums };
   for (const [name, minimum] of Object.entries(minimums ?? {})) merged[name] = Math.max(merged[name] ?? 0, minimum);
   const parts = {
-    ...routeParts({ strategy: strategyWins ? strategy : view.strategy, chainLength: view.chainLength, weights: weights ?? view.weights }),
+    ...routeParts({ strategy: strategyWins ? strategy : view.strategy, chainLength: view.chainLength, fillChain: view.fillChain, weights: weights ?? view.weights }),
     minimums: merged,
     maxPricePer1M: tighter(view.maxPricePer1M, maxPricePer1M),
     maxLatencyMs: tighter(view.maxLatencyMs, maxLatencyMs),

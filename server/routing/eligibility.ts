@@ -4,6 +4,7 @@ import { CIRCUIT_CODE } from './compile-health';
 import type { CompiledHealth } from './compile-health';
 import type { CompiledRoute } from './compile-route';
 import type { ExclusionReason } from './types';
+import type { ModelObject } from '../../shared/objects';
 
 /** Everything one decision reads, gathered once so the per-model checks take plain arguments. */
 export interface RoutingContext {
@@ -35,7 +36,14 @@ export const EXCLUSION = {
   overCost: 9,
   overLatency: 10,
   belowMinimum: 11,
+  demo: 12,
 } as const;
+
+/** Whether the route lists the model itself (pinned models, weighted split): the operator named it. */
+function routeNames(route: CompiledRoute, index: number): boolean {
+  if (route.strategy === 'pinned') return route.pinned.includes(index);
+  return route.strategy === 'weighted' && route.splitModels.includes(index);
+}
 
 export function capabilityScore(registry: CompiledRegistry, index: number, column: number): number {
   return column < 0 ? 0 : (registry.scores[index * registry.capabilityCount + column] ?? 0);
@@ -57,7 +65,11 @@ function failedMinimum(context: RoutingContext, index: number): number {
   return -1;
 }
 
-export function exclusionCode(context: RoutingContext, index: number): number {
+/**
+ * The first reason the model cannot serve this request, or EXCLUSION.none. `listed`: the model is
+ * in a fallback list being followed, which names it as much as the request would (demo models).
+ */
+export function exclusionCode(context: RoutingContext, index: number, listed = false): number {
   const { registry, health, route } = context;
   const lifecycle = registry.lifecycle[index];
   if (lifecycle === LIFECYCLE_CODE.retired) return EXCLUSION.retired;
@@ -65,6 +77,8 @@ export function exclusionCode(context: RoutingContext, index: number): number {
     if (index !== context.named) return EXCLUSION.draft;
     if (!context.admin) return EXCLUSION.draftNotAllowed;
   }
+  // checked before health and limits, so that the reason given is the one that always holds
+  if (registry.demoExcluded[index] === 1 && !listed && index !== context.named && !routeNames(route, index)) return EXCLUSION.demo;
   if (registry.hasKey[index] === 0) return EXCLUSION.noKey;
   if (health.circuit[index] === CIRCUIT_CODE.open) return EXCLUSION.circuitOpen;
   if ((health.retryAfterUntil[index] ?? 0) > context.now) return EXCLUSION.rateLimited;
@@ -74,6 +88,14 @@ export function exclusionCode(context: RoutingContext, index: number): number {
   if ((health.latency[index] ?? 0) > route.maxLatencyMs) return EXCLUSION.overLatency;
   if (route.minimumColumns.length > 0 && failedMinimum(context, index) >= 0) return EXCLUSION.belowMinimum;
   return EXCLUSION.none;
+}
+
+/** How an operator gives a model its key, in the words of its own spec. */
+export function keyHint(model: ModelObject | undefined): string {
+  const apiKey = model?.spec.apiKey;
+  if (apiKey && 'env' in apiKey) return `set ${apiKey.env} in Grove's environment and restart it`;
+  if (apiKey) return 'its stored key cannot be read (was GROVE_SECRET_KEY changed?): apply the model again with apiKey: { value: ... }';
+  return 'give the model an apiKey ({ env: NAME } or { value: ... }) and apply it';
 }
 
 const money = (value: number) => `$${Number(value.toFixed(4))}`;
@@ -93,7 +115,7 @@ export function describeExclusion(context: RoutingContext, index: number, code: 
     case EXCLUSION.draftNotAllowed:
       return { reason: 'draft_not_allowed', detail: 'draft: only an admin key may call it' };
     case EXCLUSION.noKey:
-      return { reason: 'no_key', detail: `no key configured for this ${model?.spec.provider ?? ''} model` };
+      return { reason: 'no_key', detail: `no key configured for this ${model?.spec.provider ?? ''} model: ${keyHint(model)}` };
     case EXCLUSION.circuitOpen:
       return { reason: 'circuit_open', detail: 'circuit open after recent failures' };
     case EXCLUSION.rateLimited:
@@ -104,6 +126,8 @@ export function describeExclusion(context: RoutingContext, index: number, code: 
       return { reason: 'output_too_large', detail: `max_tokens ${context.maxTokens} is over its maxOutputTokens ${registry.maxOutputTokens[index]}` };
     case EXCLUSION.overCost:
       return { reason: 'over_cost_limit', detail: `blended price ${money(registry.blended[index] ?? 0)} per 1M is over the limit ${money(route.maxPricePer1M)}` };
+    case EXCLUSION.demo:
+      return { reason: 'demo_model', detail: 'demo model: real models are available (name it to use it; `grove demo remove` deletes the demo models)' };
     case EXCLUSION.overLatency:
       return { reason: 'over_latency_limit', detail: `observed latency ${health.latency[index]} ms is over the limit ${route.maxLatencyMs} ms` };
     default: {

@@ -64,6 +64,7 @@ export const EXCLUSION_REASONS = [
   'over_cost_limit',
   'over_latency_limit',
   'below_minimum',
+  'demo_model',
 ] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 
@@ -97,6 +98,8 @@ export interface RouteView {
   maxPricePer1M: number | null;
   maxLatencyMs: number | null;
   chainLength: number;
+  /** a named model's chain is filled with the route's best others after its declared fallbacks */
+  fillChain: boolean;
 }
 
 export interface Decision {
@@ -116,9 +119,12 @@ export interface Decision {
    */
   readonly candidates: Candidate[];
   /**
-   * set when the chain is empty. `exceeds_limit`: no model considered (but drafts and retired ones)
-   * could ever serve the request as asked, or the named model cannot (max_tokens over its
-   * maxOutputTokens): the client's error, `param` names what to change.
+   * set when the chain is empty. `model_unavailable`: the named model cannot serve at all, whatever
+   * the moment (no key configured, a draft for an invoke key, retired with a broken replacement):
+   * its fallbacks are for a model that fails, not for one that is misconfigured. `exceeds_limit`:
+   * no model considered (but drafts and retired ones) could ever serve the request as asked, or the
+   * named model cannot (max_tokens over its maxOutputTokens): the client's error, `param` names
+   * what to change.
    */
-  failure?: { reason: 'unknown_model' | 'no_eligible_model'; message: string } | { reason: 'exceeds_limit'; message: string; param: 'max_tokens' | 'messages' };
+  failure?: { reason: 'unknown_model' | 'no_eligible_model' | 'model_unavailable'; message: string } | { reason: 'exceeds_limit'; message: string; param: 'max_tokens' | 'messages' };
 }

@@ -1,3 +1,4 @@
+import { DEMO_LABEL } from '../../shared/objects';
 import type { CapabilityObject, ModelObject, ModelSpec } from '../../shared/objects';
 import type { RouteInput, RoutingPolicySpecInput } from '../../shared/policy';
 import type { RegistrySnapshot, RoutingRequest } from '../../server/routing/types';
@@ -29,6 +30,12 @@ export function model(id: string, overrides: ModelOverrides = {}): ModelObject {
     },
     status: STATUS,
   };
+}
+
+/** A demo model (labelled as the seed labels sim-sage, sim-swift and sim-flaky), simulated like model(). */
+export function demoModel(id: string, overrides: ModelOverrides = {}): ModelObject {
+  const built = model(id, overrides);
+  return { ...built, metadata: { ...built.metadata, labels: { [DEMO_LABEL]: 'true' } } };
 }
 
 export function capability(id: string, defaultScore = 0): CapabilityObject {

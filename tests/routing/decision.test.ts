@@ -112,7 +112,7 @@ describe('candidates and score breakdown', () => {
 
   it('the default policy ranks by the five core capabilities, chain of 3', () => {
     const decision = decide(request(), snapshot, {}, DEFAULT_POLICY_SPEC);
-    expect(decision.route).toEqual({ strategy: 'capability', weights: { reasoning: 1, creativity: 1, precision: 1, speed: 1, context: 1 }, minimums: {}, maxPricePer1M: null, maxLatencyMs: null, chainLength: 3 });
+    expect(decision.route).toEqual({ strategy: 'capability', weights: { reasoning: 1, creativity: 1, precision: 1, speed: 1, context: 1 }, minimums: {}, maxPricePer1M: null, maxLatencyMs: null, chainLength: 3, fillChain: false });
     // fits: middle 58, sprinter 57, thinker 53
     expect(decision.chain).toEqual(['middle', 'sprinter', 'thinker']);
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decide } from '../../server/routing/decide';
 import type { HealthSnapshot, RegistrySnapshot, RoutingRequest } from '../../server/routing/types';
 import type { RouteInput } from '../../shared/policy';
-import { model, policy, registry, request } from './builders';
+import { demoModel, model, policy, registry, request } from './builders';
 
 const NOW = Date.parse('2026-06-01T12:00:00Z');
 
@@ -17,6 +17,8 @@ interface Case {
   target: string;
   reason: string;
   detail: RegExp;
+  /** the chain, when it is not ['fine'] */
+  chain?: string[];
 }
 
 const fine = model('fine');
@@ -37,6 +39,8 @@ const cases: Case[] = [
     target: 'target',
     reason: 'draft_not_allowed',
     detail: /admin/,
+    // a named model that cannot serve at all is refused, not replaced (model_unavailable)
+    chain: [],
   },
   {
     name: 'no key configured',
@@ -122,6 +126,13 @@ const cases: Case[] = [
     reason: 'below_minimum',
     detail: /speed 70 is below the minimum 80/,
   },
+  {
+    name: 'a demo model while a real one can serve',
+    snapshot: registry([fine, demoModel('target', { capabilities: { reasoning: 99 } })]),
+    target: 'target',
+    reason: 'demo_model',
+    detail: /demo model: real models are available/,
+  },
 ];
 
 describe('every exclusion reason', () => {
@@ -132,7 +143,7 @@ describe('every exclusion reason', () => {
     expect(target?.excluded?.reason).toBe(testCase.reason);
     expect(target?.excluded?.detail).toMatch(testCase.detail);
     expect(target?.score).toBeUndefined();
-    expect(decision.chain).toEqual(['fine']);
+    expect(decision.chain).toEqual(testCase.chain ?? ['fine']);
   });
 });
 

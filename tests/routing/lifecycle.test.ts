@@ -23,12 +23,17 @@ describe('explicit model requests', () => {
     expect(decide(request({ model: 'sonnet' }), snapshot, {}, policy(route)).chain).toEqual(['sonnet-4', 'gemini', 'mini']);
   });
 
-  it('the route fills the chain after the fallbacks', () => {
-    expect(decide(request({ model: 'gemini' }), snapshot, {}, policy({ ...route, chainLength: 3 })).chain).toEqual(['gemini', 'opus', 'sonnet-4']);
+  it('a named model without fallbacks is served by itself only', () => {
+    expect(decide(request({ model: 'gemini' }), snapshot, {}, policy({ ...route, chainLength: 3 })).chain).toEqual(['gemini']);
   });
 
-  it('an excluded named model leaves its fallbacks to serve', () => {
-    expect(decide(request({ model: 'sonnet' }), snapshot, { 'sonnet-4': { circuit: 'open' } }, policy(route)).chain).toEqual(['gemini', 'mini', 'opus']);
+  it('fillChain: the route fills the chain after the fallbacks', () => {
+    expect(decide(request({ model: 'gemini' }), snapshot, {}, policy({ ...route, chainLength: 3, fillChain: true })).chain).toEqual(['gemini', 'opus', 'sonnet-4']);
+  });
+
+  it('an excluded named model leaves its fallbacks to serve, and only them', () => {
+    expect(decide(request({ model: 'sonnet' }), snapshot, { 'sonnet-4': { circuit: 'open' } }, policy(route)).chain).toEqual(['gemini', 'mini']);
+    expect(decide(request({ model: 'sonnet' }), snapshot, { 'sonnet-4': { circuit: 'open' } }, policy({ ...route, fillChain: true })).chain).toEqual(['gemini', 'mini', 'opus']);
   });
 
   it('an unknown model fails with unknown_model and no candidates', () => {
@@ -58,10 +63,11 @@ describe('retired → replacement', () => {
     expect(retired).toContain('retired: replaced by v3');
   });
 
-  it('a cyclic replacement chain resolves to nothing; the route still serves', () => {
-    const decision = decide(request({ model: 'loop-a' }), snapshot, {}, policy());
+  it('a cyclic replacement chain resolves to nothing: model_unavailable, no substitute', () => {
+    const decision = decide(request({ model: 'loop-a' }), snapshot, {}, policy({ fillChain: true }));
     expect(decision.resolvedModel).toBeNull();
-    expect(decision.chain).toEqual(['other', 'v3']);
+    expect(decision.chain).toEqual([]);
+    expect(decision.failure).toEqual({ reason: 'model_unavailable', message: expect.stringMatching(/retired.*replacement/) });
     expect(decision.candidates.find((candidate) => candidate.modelId === 'loop-a')?.excluded?.detail).toMatch(/broken/);
   });
 
@@ -78,7 +84,7 @@ describe('deprecated serves only as a fallback', () => {
   });
 
   it('named explicitly, it is served', () => {
-    expect(decide(request({ model: 'old' }), snapshot, {}, policy(route)).chain).toEqual(['old', 'new']);
+    expect(decide(request({ model: 'old' }), snapshot, {}, policy(route)).chain).toEqual(['old']);
   });
 
   it('auto with only deprecated models eligible has no primary', () => {
@@ -104,14 +110,15 @@ describe('draft: admin keys only, and only by name', () => {
     expect(decide(request({ model: 'preview', scope: 'admin' }), snapshot, {}, policy(route)).chain).toEqual(['preview', 'stable']);
   });
 
-  it('an invoke key naming a draft gets its fallbacks', () => {
-    const decision = decide(request({ model: 'preview', scope: 'invoke' }), snapshot, {}, policy(route));
-    expect(decision.chain).toEqual(['stable']);
+  it('an invoke key naming a draft is refused, not served by its fallbacks', () => {
+    const decision = decide(request({ model: 'preview', scope: 'invoke' }), snapshot, {}, policy({ ...route, fillChain: true }));
+    expect(decision.chain).toEqual([]);
+    expect(decision.failure).toEqual({ reason: 'model_unavailable', message: expect.stringContaining('only admin keys') });
     expect(decision.candidates.find((candidate) => candidate.modelId === 'preview')?.excluded?.reason).toBe('draft_not_allowed');
   });
 
   it('no scope counts as invoke', () => {
-    expect(decide(request({ model: 'preview', scope: undefined }), snapshot, {}, policy(route)).chain).toEqual(['stable']);
+    expect(decide(request({ model: 'preview', scope: undefined }), snapshot, {}, policy(route)).failure?.reason).toBe('model_unavailable');
   });
 
   it('auto never picks a draft, even for admin keys', () => {

@@ -70,11 +70,15 @@ describe('rule order', () => {
     expect(decision.route.chainLength).toBe(3);
   });
 
-  it('a rule on the requested model also routes explicit requests, fill included', () => {
-    const explicit = policy({}, [{ name: 'sonnet-fill', priority: 1, when: { model: 'sonnet' }, route: { strategy: 'pinned', models: ['flash', 'gemini-pro'] } }]);
-    const decision = decide(request({ model: 'claude-sonnet' }), snapshot, {}, explicit);
+  it('a rule on the requested model also routes explicit requests; its fillChain fills the chain', () => {
+    const route = { strategy: 'pinned' as const, models: ['flash', 'gemini-pro'] };
+    const filled = policy({}, [{ name: 'sonnet-fill', priority: 1, when: { model: 'sonnet' }, route: { ...route, fillChain: true } }]);
+    const decision = decide(request({ model: 'claude-sonnet' }), snapshot, {}, filled);
     expect(decision.rule?.name).toBe('sonnet-fill');
     expect(decision.chain).toEqual(['claude-sonnet', 'flash', 'gemini-pro']);
+    // without it, a named model is served by itself (and its declared fallbacks) only
+    const unfilled = policy({}, [{ name: 'sonnet-only', priority: 1, when: { model: 'sonnet' }, route }]);
+    expect(decide(request({ model: 'claude-sonnet' }), snapshot, {}, unfilled).chain).toEqual(['claude-sonnet']);
   });
 });
 

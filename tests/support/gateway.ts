@@ -24,8 +24,9 @@ export interface GatewayHarness {
   close(): Promise<void>;
 }
 
-export async function startGateway(options: { driver?: 'pglite' | 'postgres'; env?: Record<string, string>; objects?: unknown[]; logger?: Logger } = {}): Promise<GatewayHarness> {
-  const grove = await startTestServices({ driver: options.driver, env: options.env, logger: options.logger });
+/** `seed`: start as a new install does, with examples/models.yaml applied (demo models included). */
+export async function startGateway(options: { driver?: 'pglite' | 'postgres'; env?: Record<string, string>; objects?: unknown[]; logger?: Logger; seed?: boolean } = {}): Promise<GatewayHarness> {
+  const grove = await startTestServices({ driver: options.driver, env: options.env, logger: options.logger, seed: options.seed });
   const { services } = grove;
   const app = await buildApp(services);
   let url: string;

@@ -1,9 +1,10 @@
-import { Anchor, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Group, Stack, Table, Text } from '@mantine/core';
 import { Link, useNavigate } from 'react-router';
 import { CORE_CAPABILITIES } from '../../../../shared/objects';
 import type { ModelItem } from '../../api/types';
 import { formatPrice } from '../../models/format';
 import { CapabilityScore } from '../CapabilityScore/CapabilityScore';
+import { DemoBadge } from '../DemoBadge/DemoBadge';
 import { LifecycleBadge } from '../LifecycleBadge/LifecycleBadge';
 import { ProviderBadge } from '../ProviderBadge/ProviderBadge';
 
@@ -56,7 +57,10 @@ export function ModelsTable({ models }: { models: ModelItem[] }) {
                   </Stack>
                 </Table.Th>
                 <Table.Td>
-                  <ProviderBadge provider={spec.provider} />
+                  <Group gap={6} wrap="nowrap">
+                    <ProviderBadge provider={spec.provider} />
+                    <DemoBadge metadata={model.metadata} />
+                  </Group>
                 </Table.Td>
                 <Table.Td>
                   <LifecycleBadge lifecycle={spec.lifecycle} size="sm" />

@@ -5,6 +5,7 @@ import { IconBell, IconBoxMultiple, IconChartLine, IconGauge, IconLogout, IconRo
 import { NavLink as RouterLink, useLocation } from 'react-router';
 import { useAuth } from '../../auth/AuthProvider/AuthProvider';
 import { ColorSchemeToggle } from '../ColorSchemeToggle/ColorSchemeToggle';
+import { DemoModeBanner } from '../DemoModeBanner/DemoModeBanner';
 
 export const NAV_ITEMS = [
   { to: '/', label: 'Dashboard', icon: IconGauge },
@@ -72,6 +73,7 @@ export function Shell({ children }: { children: ReactNode }) {
         ))}
       </AppShell.Navbar>
       <AppShell.Main id="main-content" tabIndex={-1} style={{ outline: 'none' }}>
+        <DemoModeBanner />
         {children}
       </AppShell.Main>
     </AppShell>

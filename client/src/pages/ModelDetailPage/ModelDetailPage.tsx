@@ -5,6 +5,7 @@ import { describeError, errorCode } from '../../api/errors';
 import { formatDateTime } from '../../models/format';
 import { useModel } from '../../models/queries';
 import { LifecycleActions } from '../../components/LifecycleActions/LifecycleActions';
+import { DemoBadge } from '../../components/DemoBadge/DemoBadge';
 import { LifecycleBadge } from '../../components/LifecycleBadge/LifecycleBadge';
 import { ModelSpecFields } from '../../components/ModelSpecFields/ModelSpecFields';
 import { RevisionHistory } from '../../components/RevisionHistory/RevisionHistory';
@@ -58,6 +59,7 @@ export function ModelDetailPage() {
           <Group gap="sm">
             <Title order={2}>{metadata.title ?? metadata.id}</Title>
             <LifecycleBadge lifecycle={spec.lifecycle} size="lg" />
+            <DemoBadge metadata={metadata} size="lg" />
           </Group>
           <Text size="sm" c="dimmed">
             <Text span ff="monospace" inherit>
