@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, max } from 'drizzle-orm';
+import { and, asc, desc, eq, max, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { auditLog, objects, revisions } from '../../db/schema';
 import type { Kind, Metadata } from '../../shared/objects';
@@ -41,23 +41,59 @@ export async function loadAllObjects(db: Executor): Promise<StoredObject[]> {
   return rows.map((row) => ({ ...row, createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt) })) as StoredObject[];
 }
 
-export async function insertObject(db: Executor, object: Omit<StoredObject, 'createdAt' | 'updatedAt'>, now: string): Promise<StoredObject> {
-  const [row] = await db
-    .insert(objects)
-    .values({ ...object, createdAt: now, updatedAt: now })
-    .onConflictDoNothing()
-    .returning(objectColumns);
-  return row as StoredObject;
+/** Rows per statement in the batched writes: far below PostgreSQL's 65,535 parameters, large enough to amortise a round trip. */
+const BATCH_ROWS = 500;
+
+function* batches<T>(rows: readonly T[]): Generator<T[]> {
+  for (let start = 0; start < rows.length; start += BATCH_ROWS) yield rows.slice(start, start + BATCH_ROWS);
 }
 
-/** Compare-and-swap on the revision: a stale writer updates nothing and learns so. */
-export async function updateObject(db: Executor, object: Omit<StoredObject, 'createdAt' | 'updatedAt'>, baseRevision: number, now: string): Promise<StoredObject | undefined> {
-  const [row] = await db
-    .update(objects)
-    .set({ metadata: object.metadata, spec: object.spec, revision: object.revision, updatedAt: now })
-    .where(and(eq(objects.kind, object.kind), eq(objects.id, object.id), eq(objects.revision, baseRevision)))
-    .returning(objectColumns);
-  return row as StoredObject | undefined;
+const keyOf = (kind: string, id: string) => `${kind}/${id}`;
+
+type NewObject = Omit<StoredObject, 'createdAt' | 'updatedAt'>;
+
+/**
+ * Inserts objects that must not exist yet; returns the keys (`kind/id`) actually inserted, so a
+ * caller whose "it did not exist" was overtaken by another writer learns which ones were.
+ */
+export async function insertObjects(db: Executor, rows: readonly NewObject[], now: string): Promise<Set<string>> {
+  const inserted = new Set<string>();
+  for (const batch of batches(rows)) {
+    const written = await db
+      .insert(objects)
+      .values(batch.map((row) => ({ ...row, createdAt: now, updatedAt: now })))
+      .onConflictDoNothing()
+      .returning({ kind: objects.kind, id: objects.id });
+    for (const row of written) inserted.add(keyOf(row.kind, row.id));
+  }
+  return inserted;
+}
+
+/**
+ * Compare-and-swap on the revision, many rows per statement: a row replaces the stored one only
+ * if that one is still at `baseRevision`. Delete-and-insert under that check rather than UPDATE,
+ * because UPDATE cannot take per-row values without FROM (VALUES …), which the query builder
+ * does not spell. Returns the keys replaced; a stale one is missing.
+ */
+export async function replaceObjects(db: Executor, rows: ReadonlyArray<NewObject & { baseRevision: number }>, now: string): Promise<Set<string>> {
+  const replaced = new Set<string>();
+  for (const batch of batches(rows)) {
+    const removed = await db
+      .delete(objects)
+      .where(sql`(${objects.kind}, ${objects.id}, ${objects.revision}) in (${sql.join(
+        batch.map((row) => sql`(${row.kind}, ${row.id}, ${row.baseRevision})`),
+        sql`, `,
+      )})`)
+      .returning({ kind: objects.kind, id: objects.id, createdAt: objects.createdAt });
+    if (removed.length === 0) continue;
+    const createdAt = new Map(removed.map((row) => [keyOf(row.kind, row.id), row.createdAt]));
+    const kept = batch.filter((row) => createdAt.has(keyOf(row.kind, row.id)));
+    await db.insert(objects).values(
+      kept.map(({ baseRevision: _baseRevision, ...row }) => ({ ...row, createdAt: createdAt.get(keyOf(row.kind, row.id))!, updatedAt: now })),
+    );
+    for (const row of kept) replaced.add(keyOf(row.kind, row.id));
+  }
+  return replaced;
 }
 
 export async function deleteObject(db: Executor, kind: Kind, id: string, baseRevision: number): Promise<boolean> {
@@ -68,18 +104,14 @@ export async function deleteObject(db: Executor, kind: Kind, id: string, baseRev
   return rows.length > 0;
 }
 
-export async function insertRevision(db: Executor, object: Pick<StoredObject, 'kind' | 'id' | 'metadata' | 'spec' | 'revision'>, action: string, actor: string, now: string): Promise<void> {
-  await db.insert(revisions).values({
-    kind: object.kind,
-    objectId: object.id,
-    revision: object.revision,
-    action,
-    actor,
-    metadata: object.metadata,
-    spec: object.spec,
-    createdAt: now,
-  });
-  await db.insert(auditLog).values({ at: now, actor, action, kind: object.kind, objectId: object.id, revision: object.revision });
+/** One immutable revision and one audit entry per row, batched. */
+export async function insertRevisions(db: Executor, rows: ReadonlyArray<Pick<StoredObject, 'kind' | 'id' | 'metadata' | 'spec' | 'revision'> & { action: string }>, actor: string, now: string): Promise<void> {
+  for (const batch of batches(rows)) {
+    await db.insert(revisions).values(
+      batch.map((row) => ({ kind: row.kind, objectId: row.id, revision: row.revision, action: row.action, actor, metadata: row.metadata, spec: row.spec, createdAt: now })),
+    );
+    await db.insert(auditLog).values(batch.map((row) => ({ at: now, actor, action: row.action, kind: row.kind, objectId: row.id, revision: row.revision })));
+  }
 }
 
 export async function listRevisions(db: Executor, kind: Kind, id: string): Promise<RevisionRow[]> {
@@ -91,12 +123,21 @@ export async function listRevisions(db: Executor, kind: Kind, id: string): Promi
   return rows.map((row) => ({ ...row, createdAt: iso(row.createdAt) })) as RevisionRow[];
 }
 
-export async function lastRevisionNumber(db: Executor, kind: Kind, id: string): Promise<number> {
-  const [row] = await db
-    .select({ revision: max(revisions.revision) })
-    .from(revisions)
-    .where(and(eq(revisions.kind, kind), eq(revisions.objectId, id)));
-  return row?.revision ?? 0;
+/** The last revision number of each object (`kind/id`) that ever had one, deleted ones included. */
+export async function lastRevisionNumbers(db: Executor, keys: ReadonlyArray<{ kind: Kind; id: string }>): Promise<Map<string, number>> {
+  const last = new Map<string, number>();
+  for (const batch of batches(keys)) {
+    const rows = await db
+      .select({ kind: revisions.kind, id: revisions.objectId, revision: max(revisions.revision) })
+      .from(revisions)
+      .where(sql`(${revisions.kind}, ${revisions.objectId}) in (${sql.join(
+        batch.map((key) => sql`(${key.kind}, ${key.id})`),
+        sql`, `,
+      )})`)
+      .groupBy(revisions.kind, revisions.objectId);
+    for (const row of rows) last.set(keyOf(row.kind, row.id), row.revision ?? 0);
+  }
+  return last;
 }
 
 export interface AuditRow {
