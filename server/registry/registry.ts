@@ -249,7 +249,7 @@ export class Registry {
     const now = new Date().toISOString();
     let written: Map<string, number>;
     try {
-      written = await this.db.transaction((transaction) => writeChanges(transaction, changes, stored, actor, now));
+      written = await this.db.transaction((transaction) => writeChanges(transaction, changes, stored, actor, now, pause));
     } catch (error) {
       // Someone else wrote first (another instance, whose notice has not arrived yet): read the
       // registry again, so that "read it again and retry" finds the newer revision.
@@ -261,11 +261,14 @@ export class Registry {
   }
 }
 
-/** Writes planned changes in batches; a plan the database no longer matches throws CONFLICT, rolling all back. */
-async function writeChanges(transaction: repository.Transaction, changes: Change[], stored: StoredObjects, actor: string, now: string): Promise<Map<string, number>> {
+/**
+ * Writes planned changes in batches; a plan the database no longer matches throws CONFLICT,
+ * rolling all back. Between batches the event loop gets its turn: PGlite runs each statement on
+ * this thread, so a 10,000-row transaction written in one go would hold up every request.
+ */
+async function writeChanges(transaction: repository.Transaction, changes: Change[], stored: StoredObjects, actor: string, now: string, pause: () => Promise<void> | undefined): Promise<Map<string, number>> {
   const key = (object: { kind: Kind; id: string }) => `${object.kind}/${object.id}`;
   const revisionRows: Parameters<typeof repository.insertRevisions>[1][number][] = [];
-  const written = new Map<string, number>();
   for (const change of changes) {
     if (change.op !== 'delete') continue;
     const existing = stored.get(change.kind)?.get(change.id);
@@ -274,27 +277,35 @@ async function writeChanges(transaction: repository.Transaction, changes: Change
     const last = await repository.lastRevisionNumbers(transaction, [existing]);
     revisionRows.push({ ...existing, revision: (last.get(key(existing)) ?? 0) + 1, action: 'delete' });
   }
-  const creates = changes.filter((change) => change.op === 'create');
-  if (creates.length) {
+  for (const batch of batches(changes.filter((change) => change.op === 'create'))) {
+    await pause();
     // a re-created id continues its numbering after the revisions of its deleted predecessor
-    const last = await repository.lastRevisionNumbers(transaction, creates.map((change) => change.object));
-    const rows = creates.map((change) => ({ ...change.object, revision: (last.get(key(change.object)) ?? 0) + 1, action: change.action }));
+    const last = await repository.lastRevisionNumbers(transaction, batch.map((change) => change.object));
+    const rows = batch.map((change) => ({ ...change.object, revision: (last.get(key(change.object)) ?? 0) + 1, action: change.action }));
     const inserted = await repository.insertObjects(transaction, rows.map(({ action: _action, ...row }) => row), now);
     const lost = rows.find((row) => !inserted.has(key(row)));
     if (lost) throw new GroveError('CONFLICT', `${lost.kind} "${lost.id}" already exists`);
     revisionRows.push(...rows);
   }
-  const updates = changes.filter((change) => change.op === 'update');
-  if (updates.length) {
-    const rows = updates.map((change) => ({ ...change.object, revision: change.baseRevision + 1, baseRevision: change.baseRevision, action: change.action }));
+  for (const batch of batches(changes.filter((change) => change.op === 'update'))) {
+    await pause();
+    const rows = batch.map((change) => ({ ...change.object, revision: change.baseRevision + 1, baseRevision: change.baseRevision, action: change.action }));
     const replaced = await repository.replaceObjects(transaction, rows.map(({ action: _action, ...row }) => row), now);
     const lost = rows.find((row) => !replaced.has(key(row)));
     if (lost) throw stale(lost.kind, lost.id, lost.baseRevision);
     revisionRows.push(...rows.map(({ baseRevision: _baseRevision, ...row }) => row));
   }
-  await repository.insertRevisions(transaction, revisionRows, actor, now);
-  for (const row of revisionRows) if (row.action !== 'delete') written.set(key(row), row.revision);
-  return written;
+  for (const batch of batches(revisionRows)) {
+    await pause();
+    await repository.insertRevisions(transaction, batch, actor, now);
+  }
+  return new Map(revisionRows.filter((row) => row.action !== 'delete').map((row) => [key(row), row.revision]));
+}
+
+function batches<T>(rows: readonly T[]): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < rows.length; start += repository.BATCH_ROWS) result.push(rows.slice(start, start + repository.BATCH_ROWS));
+  return result;
 }
 
 /** The registry as it would be with `overlay` (null: deleted) over `stored`; each kind's list is built once. */

@@ -41,59 +41,53 @@ export async function loadAllObjects(db: Executor): Promise<StoredObject[]> {
   return rows.map((row) => ({ ...row, createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt) })) as StoredObject[];
 }
 
-/** Rows per statement in the batched writes: far below PostgreSQL's 65,535 parameters, large enough to amortise a round trip. */
-const BATCH_ROWS = 500;
-
-function* batches<T>(rows: readonly T[]): Generator<T[]> {
-  for (let start = 0; start < rows.length; start += BATCH_ROWS) yield rows.slice(start, start + BATCH_ROWS);
-}
+/**
+ * The batched writes below take at most this many rows per call: far below PostgreSQL's 65,535
+ * parameters, and small enough for PGlite, whose parser runs out of stack on much larger statements.
+ */
+export const BATCH_ROWS = 250;
 
 const keyOf = (kind: string, id: string) => `${kind}/${id}`;
+
+/** A list of (kind, id) as one jsonb parameter: a row-value IN list of hundreds of pairs is parsed recursively. */
+const keyTable = (keys: ReadonlyArray<{ kind: string; id: string }>) =>
+  sql`(select kind, id from jsonb_to_recordset(${JSON.stringify(keys.map(({ kind, id }) => ({ kind, id })))}::jsonb) as k(kind text, id text))`;
 
 type NewObject = Omit<StoredObject, 'createdAt' | 'updatedAt'>;
 
 /**
- * Inserts objects that must not exist yet; returns the keys (`kind/id`) actually inserted, so a
+ * Inserts objects (at most BATCH_ROWS) that must not exist yet; returns the keys (`kind/id`) actually inserted, so a
  * caller whose "it did not exist" was overtaken by another writer learns which ones were.
  */
 export async function insertObjects(db: Executor, rows: readonly NewObject[], now: string): Promise<Set<string>> {
-  const inserted = new Set<string>();
-  for (const batch of batches(rows)) {
-    const written = await db
-      .insert(objects)
-      .values(batch.map((row) => ({ ...row, createdAt: now, updatedAt: now })))
-      .onConflictDoNothing()
-      .returning({ kind: objects.kind, id: objects.id });
-    for (const row of written) inserted.add(keyOf(row.kind, row.id));
-  }
-  return inserted;
+  const written = await db
+    .insert(objects)
+    .values(rows.map((row) => ({ ...row, createdAt: now, updatedAt: now })))
+    .onConflictDoNothing()
+    .returning({ kind: objects.kind, id: objects.id });
+  return new Set(written.map((row) => keyOf(row.kind, row.id)));
 }
 
 /**
- * Compare-and-swap on the revision, many rows per statement: a row replaces the stored one only
+ * Compare-and-swap on the revision, up to BATCH_ROWS rows per statement: a row replaces the stored one only
  * if that one is still at `baseRevision`. Delete-and-insert under that check rather than UPDATE,
  * because UPDATE cannot take per-row values without FROM (VALUES …), which the query builder
  * does not spell. Returns the keys replaced; a stale one is missing.
  */
 export async function replaceObjects(db: Executor, rows: ReadonlyArray<NewObject & { baseRevision: number }>, now: string): Promise<Set<string>> {
-  const replaced = new Set<string>();
-  for (const batch of batches(rows)) {
-    const removed = await db
-      .delete(objects)
-      .where(sql`(${objects.kind}, ${objects.id}, ${objects.revision}) in (${sql.join(
-        batch.map((row) => sql`(${row.kind}, ${row.id}, ${row.baseRevision})`),
-        sql`, `,
-      )})`)
-      .returning({ kind: objects.kind, id: objects.id, createdAt: objects.createdAt });
-    if (removed.length === 0) continue;
-    const createdAt = new Map(removed.map((row) => [keyOf(row.kind, row.id), row.createdAt]));
-    const kept = batch.filter((row) => createdAt.has(keyOf(row.kind, row.id)));
-    await db.insert(objects).values(
-      kept.map(({ baseRevision: _baseRevision, ...row }) => ({ ...row, createdAt: createdAt.get(keyOf(row.kind, row.id))!, updatedAt: now })),
-    );
-    for (const row of kept) replaced.add(keyOf(row.kind, row.id));
-  }
-  return replaced;
+  const removed = await db
+    .delete(objects)
+    .where(
+      sql`(${objects.kind}, ${objects.id}, ${objects.revision}) in (select kind, id, base from jsonb_to_recordset(${JSON.stringify(
+        rows.map((row) => ({ kind: row.kind, id: row.id, base: row.baseRevision })),
+      )}::jsonb) as k(kind text, id text, base integer))`,
+    )
+    .returning({ kind: objects.kind, id: objects.id, createdAt: objects.createdAt });
+  if (removed.length === 0) return new Set();
+  const createdAt = new Map(removed.map((row) => [keyOf(row.kind, row.id), row.createdAt]));
+  const kept = rows.filter((row) => createdAt.has(keyOf(row.kind, row.id)));
+  await db.insert(objects).values(kept.map(({ baseRevision: _baseRevision, ...row }) => ({ ...row, createdAt: createdAt.get(keyOf(row.kind, row.id))!, updatedAt: now })));
+  return new Set(createdAt.keys());
 }
 
 export async function deleteObject(db: Executor, kind: Kind, id: string, baseRevision: number): Promise<boolean> {
@@ -104,14 +98,10 @@ export async function deleteObject(db: Executor, kind: Kind, id: string, baseRev
   return rows.length > 0;
 }
 
-/** One immutable revision and one audit entry per row, batched. */
+/** One immutable revision and one audit entry per row (at most BATCH_ROWS). */
 export async function insertRevisions(db: Executor, rows: ReadonlyArray<Pick<StoredObject, 'kind' | 'id' | 'metadata' | 'spec' | 'revision'> & { action: string }>, actor: string, now: string): Promise<void> {
-  for (const batch of batches(rows)) {
-    await db.insert(revisions).values(
-      batch.map((row) => ({ kind: row.kind, objectId: row.id, revision: row.revision, action: row.action, actor, metadata: row.metadata, spec: row.spec, createdAt: now })),
-    );
-    await db.insert(auditLog).values(batch.map((row) => ({ at: now, actor, action: row.action, kind: row.kind, objectId: row.id, revision: row.revision })));
-  }
+  await db.insert(revisions).values(rows.map((row) => ({ kind: row.kind, objectId: row.id, revision: row.revision, action: row.action, actor, metadata: row.metadata, spec: row.spec, createdAt: now })));
+  await db.insert(auditLog).values(rows.map((row) => ({ at: now, actor, action: row.action, kind: row.kind, objectId: row.id, revision: row.revision })));
 }
 
 export async function listRevisions(db: Executor, kind: Kind, id: string): Promise<RevisionRow[]> {
@@ -123,21 +113,14 @@ export async function listRevisions(db: Executor, kind: Kind, id: string): Promi
   return rows.map((row) => ({ ...row, createdAt: iso(row.createdAt) })) as RevisionRow[];
 }
 
-/** The last revision number of each object (`kind/id`) that ever had one, deleted ones included. */
+/** The last revision number of each object (`kind/id`, at most BATCH_ROWS) that ever had one, deleted ones included. */
 export async function lastRevisionNumbers(db: Executor, keys: ReadonlyArray<{ kind: Kind; id: string }>): Promise<Map<string, number>> {
-  const last = new Map<string, number>();
-  for (const batch of batches(keys)) {
-    const rows = await db
-      .select({ kind: revisions.kind, id: revisions.objectId, revision: max(revisions.revision) })
-      .from(revisions)
-      .where(sql`(${revisions.kind}, ${revisions.objectId}) in (${sql.join(
-        batch.map((key) => sql`(${key.kind}, ${key.id})`),
-        sql`, `,
-      )})`)
-      .groupBy(revisions.kind, revisions.objectId);
-    for (const row of rows) last.set(keyOf(row.kind, row.id), row.revision ?? 0);
-  }
-  return last;
+  const rows = await db
+    .select({ kind: revisions.kind, id: revisions.objectId, revision: max(revisions.revision) })
+    .from(revisions)
+    .where(sql`(${revisions.kind}, ${revisions.objectId}) in ${keyTable(keys)}`)
+    .groupBy(revisions.kind, revisions.objectId);
+  return new Map(rows.map((row) => [keyOf(row.kind, row.id), row.revision ?? 0]));
 }
 
 export interface AuditRow {
