@@ -4,11 +4,13 @@ import { canonicalJson } from '../../shared/canonical';
 import { API_VERSION, type CapabilityObject, type GroveObject, type Kind, type Lifecycle, type ModelObject } from '../../shared/objects';
 import { GroveError, invalid, type Problem } from '../errors';
 import type { SecretBox } from '../secrets';
-import { kindHandler, parseObject, type ProspectiveRegistry } from './kinds';
+import { parseObject } from './kinds';
 // registers RoutingPolicy and the model checks that need it, wherever the registry is used
 import './policy-kind';
+import { checkProspective, problemsBeyondSchema, prospectiveRegistry } from './prospective';
 import * as repository from './repository';
 import type { StoredObject } from './repository';
+import { writeChanges, type Change, type StoredObjects } from './changes';
 import { modelTransition } from './lifecycle';
 import { keepOrEncryptSecrets, resolveApiKey, viewSpec } from './secret-fields';
 import { eventLoopYielder } from './yielder';
@@ -45,14 +47,6 @@ export interface RegistrySnapshot {
   apiKeys: ReadonlyMap<string, string | undefined>;
 }
 
-type Change =
-  | { op: 'create'; object: Omit<StoredObject, 'revision' | 'createdAt' | 'updatedAt'>; action: string }
-  | { op: 'update'; object: Omit<StoredObject, 'revision' | 'createdAt' | 'updatedAt'>; baseRevision: number; action: string }
-  | { op: 'delete'; kind: Kind; id: string; baseRevision: number };
-
-/** Swapped whole on every reload, never changed in place: an apply may keep the one it planned against. */
-type StoredObjects = ReadonlyMap<Kind, ReadonlyMap<string, StoredObject>>;
-
 export class Registry {
   private stored: StoredObjects = new Map();
   private listeners = new Set<(snapshot: RegistrySnapshot) => void>();
@@ -85,7 +79,8 @@ export class Registry {
   }
 
   private async reload(): Promise<void> {
-    const rows = await repository.loadAllObjects(this.db);
+    const pause = eventLoopYielder();
+    const rows = await repository.loadAllObjects(this.db, pause);
     const fingerprint = rows.map((row) => `${row.kind}/${row.id}@${row.revision}`).join('\n');
     if (fingerprint === this.fingerprint) return;
     const stored = new Map<Kind, Map<string, StoredObject>>();
@@ -94,7 +89,7 @@ export class Registry {
       stored.get(row.kind)!.set(row.id, row);
     }
     // built while requests go on being served; the objects and their snapshot are swapped together
-    const snapshot = await buildSnapshot(stored, this.snapshot.version + 1, this.env, this.secrets, eventLoopYielder());
+    const snapshot = await buildSnapshot(stored, this.snapshot.version + 1, this.env, this.secrets, pause);
     this.fingerprint = fingerprint;
     this.stored = stored;
     this.snapshot = snapshot;
@@ -261,117 +256,6 @@ export class Registry {
   }
 }
 
-/**
- * Writes planned changes in batches; a plan the database no longer matches throws CONFLICT,
- * rolling all back. Between batches the event loop gets its turn: PGlite runs each statement on
- * this thread, so a 10,000-row transaction written in one go would hold up every request.
- */
-async function writeChanges(transaction: repository.Transaction, changes: Change[], stored: StoredObjects, actor: string, now: string, pause: () => Promise<void> | undefined): Promise<Map<string, number>> {
-  const key = (object: { kind: Kind; id: string }) => `${object.kind}/${object.id}`;
-  const revisionRows: Parameters<typeof repository.insertRevisions>[1][number][] = [];
-  for (const change of changes) {
-    if (change.op !== 'delete') continue;
-    const existing = stored.get(change.kind)?.get(change.id);
-    if (!existing) throw new GroveError('NOT_FOUND', `${change.kind} "${change.id}" not found`);
-    if (!(await repository.deleteObject(transaction, change.kind, change.id, change.baseRevision))) throw stale(change.kind, change.id, change.baseRevision);
-    const last = await repository.lastRevisionNumbers(transaction, [existing]);
-    revisionRows.push({ ...existing, revision: (last.get(key(existing)) ?? 0) + 1, action: 'delete' });
-  }
-  for (const batch of batches(changes.filter((change) => change.op === 'create'))) {
-    await pause();
-    // a re-created id continues its numbering after the revisions of its deleted predecessor
-    const last = await repository.lastRevisionNumbers(transaction, batch.map((change) => change.object));
-    const rows = batch.map((change) => ({ ...change.object, revision: (last.get(key(change.object)) ?? 0) + 1, action: change.action }));
-    const inserted = await repository.insertObjects(transaction, rows.map(({ action: _action, ...row }) => row), now);
-    const lost = rows.find((row) => !inserted.has(key(row)));
-    if (lost) throw new GroveError('CONFLICT', `${lost.kind} "${lost.id}" already exists`);
-    revisionRows.push(...rows);
-  }
-  for (const batch of batches(changes.filter((change) => change.op === 'update'))) {
-    await pause();
-    const rows = batch.map((change) => ({ ...change.object, revision: change.baseRevision + 1, baseRevision: change.baseRevision, action: change.action }));
-    const replaced = await repository.replaceObjects(transaction, rows.map(({ action: _action, ...row }) => row), now);
-    const lost = rows.find((row) => !replaced.has(key(row)));
-    if (lost) throw stale(lost.kind, lost.id, lost.baseRevision);
-    revisionRows.push(...rows.map(({ baseRevision: _baseRevision, ...row }) => row));
-  }
-  for (const batch of batches(revisionRows)) {
-    await pause();
-    await repository.insertRevisions(transaction, batch, actor, now);
-  }
-  return new Map(revisionRows.filter((row) => row.action !== 'delete').map((row) => [key(row), row.revision]));
-}
-
-function batches<T>(rows: readonly T[]): T[][] {
-  const result: T[][] = [];
-  for (let start = 0; start < rows.length; start += repository.BATCH_ROWS) result.push(rows.slice(start, start + repository.BATCH_ROWS));
-  return result;
-}
-
-/** The registry as it would be with `overlay` (null: deleted) over `stored`; each kind's list is built once. */
-function prospectiveRegistry(stored: StoredObjects, overlay: ReadonlyMap<Kind, ReadonlyMap<string, StoredObject | null>>): ProspectiveRegistry {
-  const lists = new Map<Kind, StoredObject[]>();
-  const memos = new Map<string, unknown>();
-  return {
-    get: (kind, id) => {
-      const changed = overlay.get(kind);
-      return changed?.has(id) ? (changed.get(id) ?? undefined) : stored.get(kind)?.get(id);
-    },
-    all: (kind) => {
-      let list = lists.get(kind);
-      if (!list) {
-        const merged = new Map(stored.get(kind) ?? []);
-        for (const [id, value] of overlay.get(kind) ?? []) {
-          if (value) merged.set(id, value);
-          else merged.delete(id);
-        }
-        list = [...merged.values()];
-        lists.set(kind, list);
-      }
-      return list;
-    },
-    memo: <T>(key: string, build: () => T): T => {
-      if (!memos.has(key)) memos.set(key, build());
-      return memos.get(key) as T;
-    },
-  };
-}
-
-async function checkProspective(changes: Change[], stored: StoredObjects, pause: () => Promise<void> | undefined): Promise<void> {
-  const overlay = new Map<Kind, Map<string, StoredObject | null>>();
-  const changed = (kind: Kind) => overlay.get(kind) ?? overlay.set(kind, new Map()).get(kind)!;
-  for (const change of changes) {
-    if (change.op === 'delete') changed(change.kind).set(change.id, null);
-    else changed(change.object.kind).set(change.object.id, { ...change.object, revision: 0, createdAt: '', updatedAt: '' });
-  }
-  const prospective = prospectiveRegistry(stored, overlay);
-  const problems: Problem[] = [];
-  for (const change of changes) {
-    await pause();
-    if (change.op === 'delete') {
-      const referrers = kindHandler(change.kind)!.referencedBy(change.id, prospective);
-      if (referrers.length) problems.push({ path: `${change.kind}/${change.id}`, message: `still referred to by ${referrers.join(', ')}` });
-      continue;
-    }
-    const object = prospective.get(change.object.kind, change.object.id)!;
-    const prefix = changes.length > 1 ? `${change.object.kind}/${change.object.id}: ` : '';
-    for (const problem of kindHandler(change.object.kind)!.check(object, prospective)) problems.push({ path: `${prefix}${problem.path}`, message: problem.message });
-  }
-  if (problems.length) throw invalid(problems, changes.length > 1 ? 'nothing was applied' : 'invalid object');
-}
-
-/** What the registry checks would add to an object that already failed its schema. */
-function problemsBeyondSchema(input: unknown, known: Problem[], prefix: string, current: ProspectiveRegistry): Problem[] {
-  const { kind, spec } = (input ?? {}) as { kind?: unknown; spec?: unknown };
-  const handler = typeof kind === 'string' ? kindHandler(kind as Kind) : undefined;
-  if (!handler?.checkInvalid) return [];
-  const seen = new Set(known.map((problem) => `${problem.path}\u0000${problem.message}`));
-  return handler
-    .checkInvalid(spec, current)
-    .map((problem) => ({ path: prefix ? `${prefix}.${problem.path}` : problem.path, message: problem.message }))
-    .filter((problem) => !seen.has(`${problem.path}\u0000${problem.message}`));
-}
-
 async function buildSnapshot(stored: StoredObjects, version: number, env: Record<string, string | undefined>, secrets: SecretBox, pause: () => Promise<void> | undefined): Promise<RegistrySnapshot> {
   const byKind = new Map<Kind, Map<string, GroveObject>>();
   for (const [kind, objects] of stored) {
@@ -403,10 +287,6 @@ function toView(object: StoredObject): GroveObject {
     spec: viewSpec(object.kind, object.spec),
     status: { revision: object.revision, createdAt: object.createdAt, updatedAt: object.updatedAt },
   };
-}
-
-function stale(kind: Kind, id: string, baseRevision: number): GroveError {
-  return new GroveError('CONFLICT', `${kind} "${id}" has changed since revision ${baseRevision}: read it again and retry`);
 }
 
 function emptySnapshot(): RegistrySnapshot {

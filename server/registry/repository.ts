@@ -36,9 +36,30 @@ const objectColumns = {
   updatedAt: objects.updatedAt,
 };
 
-export async function loadAllObjects(db: Executor): Promise<StoredObject[]> {
-  const rows = await db.select(objectColumns).from(objects).orderBy(asc(objects.kind), asc(objects.id));
-  return rows.map((row) => ({ ...row, createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt) })) as StoredObject[];
+/**
+ * Every object, read in pages of `pageRows` inside one read-only snapshot (repeatable read), so
+ * that the pages agree with each other; `between` runs between pages (a turn of the event loop:
+ * decoding 10,000 rows at once would hold up the requests being served).
+ */
+export async function loadAllObjects(db: Database, between: () => Promise<void> | undefined = () => undefined, pageRows = 1_000): Promise<StoredObject[]> {
+  return db.transaction(
+    async (transaction) => {
+      const all: StoredObject[] = [];
+      for (;;) {
+        const last = all[all.length - 1];
+        const rows = await transaction
+          .select(objectColumns)
+          .from(objects)
+          .where(last ? sql`(${objects.kind}, ${objects.id}) > (${last.kind}, ${last.id})` : undefined)
+          .orderBy(asc(objects.kind), asc(objects.id))
+          .limit(pageRows);
+        for (const row of rows) all.push({ ...row, createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt) } as StoredObject);
+        if (rows.length < pageRows) return all;
+        await between();
+      }
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
 }
 
 /**
