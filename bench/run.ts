@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { benchApply } from './apply';
 import { benchDecide } from './decide';
 import { runLoad, type LoadResult } from './load';
 import { processStats, startChild, type Child } from './processes';
@@ -12,6 +13,8 @@ import { processStats, startChild, type Child } from './processes';
  * Everything runs on 127.0.0.1 and every process it starts is stopped by its pid.
  */
 const quick = process.argv.includes('--quick');
+/** `--only apply` runs just that scenario */
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const DURATION_MS = quick ? 2_000 : 5_000;
 const WARMUP_MS = quick ? 500 : 1_500;
 /** Direct, floor and Grove are measured in interleaved rounds, so that a burst of the shared machine's load falls on all three. */
@@ -54,15 +57,16 @@ async function main() {
   const upstream = `http://127.0.0.1:${fake.port}`;
   const floor = await track(startChild('bench/floor-proxy.ts', { PORT: '0', UPSTREAM_URL: `${upstream}/v1` }, /listening (\d+)/));
   const grove = await track(
-    startChild('dist/server/main.mjs', { PORT: '0', HOST: '127.0.0.1', ...database.env, GROVE_SECRET_KEY: 'bench-secret-key-0123456789', GROVE_ADMIN_KEY: ADMIN_KEY, GROVE_SEED: 'false', GROVE_LOG_LEVEL: 'warn', GROVE_RATE_LIMIT_PER_MINUTE: '1000000000' }, /listening on http:\/\/127\.0\.0\.1:(\d+)/, startNodeFlags()),
+    startChild('dist/server/main.mjs', { PORT: '0', HOST: '127.0.0.1', ...database.env, GROVE_SECRET_KEY: 'bench-secret-key-0123456789', GROVE_ADMIN_KEY: ADMIN_KEY, GROVE_SEED: 'false', GROVE_LOG_LEVEL: 'warn', GROVE_RATE_LIMIT_PER_MINUTE: '1000000000', GROVE_BODY_LIMIT_BYTES: String(64 * 1024 * 1024) }, /listening on http:\/\/127\.0\.0\.1:(\d+)/, startNodeFlags()),
   );
   const groveUrl = `http://127.0.0.1:${grove.port}`;
   await registerModels(groveUrl, upstream);
 
   console.log(`Grove benchmark — ${new Date().toISOString()}, node ${process.version}, Grove on ${database.label}`);
+  const auth = { authorization: `Bearer ${ADMIN_KEY}` };
+  if (only === 'apply') return applyScenario(groveUrl, upstream);
   console.log(`Each scenario: a ${WARMUP_MS / 1000} s warm-up per target, then ${ROUNDS} interleaved rounds of ${ROUND_MS / 1000} s per target (direct, floor, Grove, the order rotating); figures are medians over the rounds, ratios and added latencies taken within each round.`);
   console.log('\n## Gateway overhead: the same fake upstream, direct vs floor proxy vs Grove');
-  const auth = { authorization: `Bearer ${ADMIN_KEY}` };
   const targets = (stream: boolean, connections: number, ratePerSecond?: number, extra?: Record<string, unknown>): RoundTarget[] => {
     const load = (url: string, model: string, headers?: Record<string, string>) => (durationMs: number, warmupMs: number) => runLoad({ url, headers, body: body(model, stream, extra), connections, durationMs, warmupMs, ratePerSecond });
     return [
@@ -126,6 +130,22 @@ async function main() {
   console.log(failoverRow('fails 30% of calls', flaky, healthy));
   const primaryShare = ((flaky.servedBy['primary-flaky'] ?? 0) / Math.max(1, flaky.requests)) * 100;
   console.log(`\nAvailability with 30% of the primary's calls failing: ${flaky.requests - flaky.errors}/${flaky.requests} answered; the primary served ${primaryShare.toFixed(1)}% (the rest failed over).`);
+
+  // last: the thousands of models it adds would change what the scenarios above measure
+  await applyScenario(groveUrl, upstream);
+}
+
+/** Targets: 1,000 models applied in ≤ 3 s, 10,000 in ≤ 30 s, and no /v1 request delayed by more than 50 ms meanwhile. */
+async function applyScenario(groveUrl: string, upstream: string) {
+  const targets: Record<number, number> = { 1_000: 3_000, 10_000: 30_000 };
+  console.log(`\n## A large apply while /v1 traffic flows (one /v1 request due every 10 ms, open loop)`);
+  console.log('| models | apply s | target | /v1 requests | errors | /v1 delay p99 ms | /v1 delay max ms | target |\n|---|---|---|---|---|---|---|---|');
+  for (const count of [1_000, 10_000]) {
+    const result = await benchApply({ groveUrl, adminKey: ADMIN_KEY, upstream, count, requestBody: body('bench', false) });
+    if (result.created !== count) throw new Error(`applying ${count} models created ${result.created}`);
+    const within = (value: number, limit: number) => `≤ ${limit / 1000} s ${value <= limit ? 'met' : 'MISSED'}`;
+    console.log(`| ${count} | ${(result.applyMs / 1000).toFixed(2)} | ${within(result.applyMs, targets[count]!)} | ${result.requests} | ${result.errors} | ${result.p99DelayMs.toFixed(1)} | ${result.maxDelayMs.toFixed(1)} | ≤ 50 ms ${result.maxDelayMs <= 50 ? 'met' : 'MISSED'} |`);
+  }
 }
 
 const TARGET_NAMES = ['direct', 'floor', 'grove'] as const;

@@ -232,13 +232,19 @@ export function findFallbackCycles(models: readonly ModelReference[]): PolicyPro
       }
     }
     const reported = new Set<string>();
-    // depth-first search from each model; a path that returns to its start is a cycle
-    for (const start of [...byId.keys()].sort()) {
+    // A cycle never leaves its strongly connected component: only models in a cyclic component
+    // are searched, and only within it, so an acyclic registry costs one linear pass however
+    // long its chains are (a search from every model was quadratic in a 10,000-model apply).
+    const component = cyclicComponents([...byId.keys()], next);
+    // depth-first search from each such model; a path that returns to its start is a cycle
+    for (const start of [...component.keys()].sort()) {
+      const own = component.get(start);
       const stack: { id: string; path: string[] }[] = [{ id: start, path: [start] }];
       const visited = new Set<string>();
       while (stack.length > 0) {
         const { id, path } = stack.pop()!;
         for (const target of next(id)) {
+          if (component.get(target) !== own) continue;
           if (target === start) {
             const cycle = [...path, start];
             const key = [...path].sort().join(' ');
@@ -255,4 +261,54 @@ export function findFallbackCycles(models: readonly ModelReference[]): PolicyPro
     }
   }
   return problems;
+}
+
+/**
+ * The models that lie on some cycle, each mapped to the number of its strongly connected
+ * component (Tarjan's algorithm, iterative so that a 10,000-model chain does not overflow the stack).
+ */
+function cyclicComponents(ids: readonly string[], next: (id: string) => string[]): Map<string, number> {
+  const index = new Map<string, number>();
+  const lowLink = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const cyclic = new Map<string, number>();
+  let counter = 0;
+  let components = 0;
+  for (const root of ids) {
+    if (index.has(root)) continue;
+    const work: { id: string; targets: string[]; position: number }[] = [];
+    const enter = (id: string) => {
+      index.set(id, counter);
+      lowLink.set(id, counter++);
+      stack.push(id);
+      onStack.add(id);
+      work.push({ id, targets: next(id), position: 0 });
+    };
+    enter(root);
+    while (work.length > 0) {
+      const frame = work[work.length - 1]!;
+      if (frame.position < frame.targets.length) {
+        const target = frame.targets[frame.position++]!;
+        if (!index.has(target)) enter(target);
+        else if (onStack.has(target)) lowLink.set(frame.id, Math.min(lowLink.get(frame.id)!, index.get(target)!));
+        continue;
+      }
+      work.pop();
+      const parent = work[work.length - 1];
+      if (parent) lowLink.set(parent.id, Math.min(lowLink.get(parent.id)!, lowLink.get(frame.id)!));
+      if (lowLink.get(frame.id) !== index.get(frame.id)) continue;
+      const members: string[] = [];
+      let member: string;
+      do {
+        member = stack.pop()!;
+        onStack.delete(member);
+        members.push(member);
+      } while (member !== frame.id);
+      const selfLoop = members.length === 1 && frame.targets.includes(frame.id);
+      if (members.length > 1 || selfLoop) for (const id of members) cyclic.set(id, components);
+      components++;
+    }
+  }
+  return cyclic;
 }

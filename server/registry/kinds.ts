@@ -22,6 +22,11 @@ export interface KindHandler {
 export interface ProspectiveRegistry {
   get(kind: Kind, id: string): StoredObject | undefined;
   all(kind: Kind): StoredObject[];
+  /**
+   * A value derived from the whole registry, built once per prospective registry: checks that
+   * look at every other object index it here, so checking n objects stays linear, not n².
+   */
+  memo<T>(key: string, build: () => T): T;
 }
 
 const handlers = new Map<Kind, KindHandler>();
@@ -71,17 +76,14 @@ registerKind('Model', {
         problems.push({ path: `spec.capabilities.${name}`, message: `unknown capability "${name}": declare it with kind: Capability` });
       }
     }
+    const { byName, byAlias } = registry.memo('model-names', () => modelNames(registry.all('Model')));
     spec.aliases.forEach((alias, index) => {
       if (reservedAliases.has(alias)) problems.push({ path: `spec.aliases[${index}]`, message: `"${alias}" is reserved` });
-      for (const other of registry.all('Model')) {
-        if (other.id === object.id) continue;
-        const otherAliases = (other.spec as { aliases: string[] }).aliases;
-        if (other.id === alias || otherAliases.includes(alias)) problems.push({ path: `spec.aliases[${index}]`, message: `"${alias}" is already used by model "${other.id}"` });
+      for (const other of byName.get(alias) ?? []) {
+        if (other !== object.id) problems.push({ path: `spec.aliases[${index}]`, message: `"${alias}" is already used by model "${other}"` });
       }
     });
-    for (const other of registry.all('Model')) {
-      if ((other.spec as { aliases: string[] }).aliases.includes(object.id)) problems.push({ path: 'metadata.id', message: `"${object.id}" is an alias of model "${other.id}"` });
-    }
+    for (const other of byAlias.get(object.id) ?? []) problems.push({ path: 'metadata.id', message: `"${object.id}" is an alias of model "${other}"` });
     return problems;
   },
   referencedBy(id, registry) {
@@ -94,6 +96,25 @@ registerKind('Model', {
       .map((other) => `Model/${other.id}`);
   },
 });
+
+/** Which models hold each name: as their id or an alias (`byName`), as an alias (`byAlias`); in registry order. */
+function modelNames(models: StoredObject[]): { byName: Map<string, string[]>; byAlias: Map<string, string[]> } {
+  const byName = new Map<string, string[]>();
+  const byAlias = new Map<string, string[]>();
+  const add = (index: Map<string, string[]>, name: string, id: string) => {
+    const holders = index.get(name);
+    if (!holders) index.set(name, [id]);
+    else if (holders[holders.length - 1] !== id) holders.push(id);
+  };
+  for (const model of models) {
+    add(byName, model.id, model.id);
+    for (const alias of (model.spec as { aliases: string[] }).aliases) {
+      add(byName, alias, model.id);
+      add(byAlias, alias, model.id);
+    }
+  }
+  return { byName, byAlias };
+}
 
 registerKind('Capability', {
   schema: capabilityObjectInputSchema,

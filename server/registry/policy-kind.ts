@@ -28,11 +28,8 @@ const modelCheck = modelHandler.check;
 registerKind('Model', {
   ...modelHandler,
   check(object: StoredObject, registry: ProspectiveRegistry): Problem[] {
-    const models = registry.all('Model') as unknown as ModelReference[];
-    const cycles = findFallbackCycles(models)
-      .filter((problem) => problem.message.includes('cycle:') && (problem.message.split(': ')[1] ?? '').split(' → ').includes(object.id))
-      .map((problem) => ({ path: pathOf(problem.path.slice(1)), message: problem.message }));
-    return [...modelCheck(object, registry), ...cycles];
+    const cycles = registry.memo('model-cycles', () => cyclesByMember(registry.all('Model') as unknown as ModelReference[]));
+    return [...modelCheck(object, registry), ...(cycles.get(object.id) ?? [])];
   },
   referencedBy(id, registry) {
     const policies = registry
@@ -42,3 +39,17 @@ registerKind('Model', {
     return [...modelHandler.referencedBy(id, registry), ...policies];
   },
 });
+
+/** The fallback and replacement cycles of the registry, found once, listed under each model on them. */
+function cyclesByMember(models: ModelReference[]): Map<string, Problem[]> {
+  const byMember = new Map<string, Problem[]>();
+  for (const problem of findFallbackCycles(models)) {
+    if (!problem.message.includes('cycle:')) continue;
+    const members = new Set((problem.message.split(': ')[1] ?? '').split(' → '));
+    for (const id of members) {
+      if (!byMember.has(id)) byMember.set(id, []);
+      byMember.get(id)!.push({ path: pathOf(problem.path.slice(1)), message: problem.message });
+    }
+  }
+  return byMember;
+}

@@ -1,15 +1,19 @@
+import { setImmediate } from 'node:timers/promises';
 import type { Database } from '../../db/client';
 import { canonicalJson } from '../../shared/canonical';
 import { API_VERSION, isDemoModel, type CapabilityObject, type GroveObject, type Kind, type Lifecycle, type ModelObject } from '../../shared/objects';
 import { GroveError, invalid, type Problem } from '../errors';
 import type { SecretBox } from '../secrets';
-import { kindHandler, parseObject, type ProspectiveRegistry } from './kinds';
+import { parseObject } from './kinds';
 // registers RoutingPolicy and the model checks that need it, wherever the registry is used
 import './policy-kind';
+import { checkProspective, problemsBeyondSchema, prospectiveRegistry } from './prospective';
 import * as repository from './repository';
 import type { StoredObject } from './repository';
+import { writeChanges, type Change, type StoredObjects } from './changes';
 import { modelTransition } from './lifecycle';
 import { keepOrEncryptSecrets, resolveApiKey, viewSpec } from './secret-fields';
+import { eventLoopYielder } from './yielder';
 
 export type ApplyAction = 'created' | 'updated' | 'unchanged';
 export interface ApplyResult {
@@ -43,13 +47,8 @@ export interface RegistrySnapshot {
   apiKeys: ReadonlyMap<string, string | undefined>;
 }
 
-type Change =
-  | { op: 'create'; object: Omit<StoredObject, 'revision' | 'createdAt' | 'updatedAt'>; action: string }
-  | { op: 'update'; object: Omit<StoredObject, 'revision' | 'createdAt' | 'updatedAt'>; baseRevision: number; action: string }
-  | { op: 'delete'; kind: Kind; id: string; baseRevision: number };
-
 export class Registry {
-  private stored = new Map<Kind, Map<string, StoredObject>>();
+  private stored: StoredObjects = new Map();
   private listeners = new Set<(snapshot: RegistrySnapshot) => void>();
   private fingerprint: string | undefined;
   private loading: Promise<void> = Promise.resolve();
@@ -80,17 +79,20 @@ export class Registry {
   }
 
   private async reload(): Promise<void> {
-    const rows = await repository.loadAllObjects(this.db);
+    const pause = eventLoopYielder();
+    const rows = await repository.loadAllObjects(this.db, pause);
     const fingerprint = rows.map((row) => `${row.kind}/${row.id}@${row.revision}`).join('\n');
     if (fingerprint === this.fingerprint) return;
-    this.fingerprint = fingerprint;
     const stored = new Map<Kind, Map<string, StoredObject>>();
     for (const row of rows) {
       if (!stored.has(row.kind)) stored.set(row.kind, new Map());
       stored.get(row.kind)!.set(row.id, row);
     }
+    // built while requests go on being served; the objects and their snapshot are swapped together
+    const snapshot = await buildSnapshot(stored, this.snapshot.version + 1, this.env, this.secrets, pause);
+    this.fingerprint = fingerprint;
     this.stored = stored;
-    this.snapshot = this.buildSnapshot(this.snapshot.version + 1);
+    this.snapshot = snapshot;
     for (const listener of this.listeners) listener(this.snapshot);
   }
 
@@ -104,22 +106,43 @@ export class Registry {
     return object;
   }
 
-  /** Validates every object first; writes all of them in one transaction, or none. */
+  /**
+   * Validates every object first; writes all of them in one transaction, or none. Linear in the
+   * number of objects, and it gives the event loop a turn every few milliseconds, so a
+   * 10,000-object apply does not hold up the requests being served meanwhile.
+   */
   async apply(actor: string, inputs: unknown[], options: { dryRun?: boolean } = {}): Promise<ApplyResult[]> {
+    // Planned against the registry as this apply found it: when another writer commits first, the
+    // database refuses the plan (CONFLICT) rather than this apply quietly building on their change.
+    const stored = this.stored;
+    // One turn of the event loop before planning, so that applies arriving together are planned
+    // against the same registry on either driver. PGlite answers without giving the event loop a
+    // turn: each apply would otherwise see the one before it committed (a create that lost the
+    // race would report "updated"), where on PostgreSQL they overlap and the losers conflict.
+    await setImmediate();
+    const pause = eventLoopYielder();
+    const current = prospectiveRegistry(stored, new Map());
     const problems: Problem[] = [];
     const changes: Change[] = [];
     const results: ApplyResult[] = [];
     const seen = new Set<string>();
-    inputs.forEach((input, index) => {
+    for (const [index, input] of inputs.entries()) {
+      await pause();
       const prefix = inputs.length > 1 ? `[${index}]` : '';
       const parsed = parseObject(input, prefix);
       problems.push(...parsed.problems);
-      if (!parsed.object) return problems.push(...this.problemsBeyondSchema(input, parsed.problems, prefix));
+      if (!parsed.object) {
+        problems.push(...problemsBeyondSchema(input, parsed.problems, prefix, current));
+        continue;
+      }
       const { kind, metadata, spec } = parsed.object;
       const key = `${kind}/${metadata.id}`;
-      if (seen.has(key)) return problems.push({ path: `${prefix}.metadata.id`.replace(/^\./, ''), message: `${key} appears twice` });
+      if (seen.has(key)) {
+        problems.push({ path: `${prefix}.metadata.id`.replace(/^\./, ''), message: `${key} appears twice` });
+        continue;
+      }
       seen.add(key);
-      const existing = this.stored.get(kind)?.get(metadata.id);
+      const existing = stored.get(kind)?.get(metadata.id);
       const secured = keepOrEncryptSecrets(kind, spec, existing?.spec, this.secrets);
       problems.push(...secured.problems.map((problem) => ({ ...problem, path: `${prefix ? prefix + '.' : ''}${problem.path}` })));
       const object = { kind, id: metadata.id, metadata, spec: secured.spec };
@@ -132,14 +155,14 @@ export class Registry {
         changes.push({ op: 'update', object, baseRevision: existing.revision, action: 'update' });
         results.push({ kind, id: metadata.id, action: 'updated', revision: existing.revision + 1 });
       }
-    });
+    }
     if (problems.length) throw invalid(problems, inputs.length > 1 ? 'nothing was applied' : 'invalid object');
     if (options.dryRun) {
       // a dry run answers what the real one would, cross-object problems included
-      this.checkProspective(changes);
+      await checkProspective(changes, stored, pause);
       return results;
     }
-    const written = await this.commit(actor, changes);
+    const written = await this.commit(actor, changes, stored, pause);
     return results.map((result) => ({ ...result, revision: written.get(`${result.kind}/${result.id}`) ?? result.revision }));
   }
 
@@ -207,19 +230,6 @@ export class Registry {
     return rows.map((row) => ({ revision: row.revision, action: row.action, actor: row.actor, createdAt: row.createdAt, metadata: row.metadata, spec: viewSpec(kind, row.spec) }));
   }
 
-  /** What the registry checks would add to an object that already failed its schema. */
-  private problemsBeyondSchema(input: unknown, known: Problem[], prefix: string): Problem[] {
-    const { kind, spec } = (input ?? {}) as { kind?: unknown; spec?: unknown };
-    const handler = typeof kind === 'string' ? kindHandler(kind as Kind) : undefined;
-    if (!handler?.checkInvalid) return [];
-    const current: ProspectiveRegistry = { get: (objectKind, id) => this.stored.get(objectKind)?.get(id), all: (objectKind) => [...(this.stored.get(objectKind)?.values() ?? [])] };
-    const seen = new Set(known.map((problem) => `${problem.path}\u0000${problem.message}`));
-    return handler
-      .checkInvalid(spec, current)
-      .map((problem) => ({ path: prefix ? `${prefix}.${problem.path}` : problem.path, message: problem.message }))
-      .filter((problem) => !seen.has(`${problem.path}\u0000${problem.message}`));
-  }
-
   private current(kind: Kind, id: string): StoredObject {
     const existing = this.stored.get(kind)?.get(id);
     if (!existing) throw new GroveError('NOT_FOUND', `${kind} "${id}" not found`);
@@ -237,36 +247,18 @@ export class Registry {
     return { kind, id: metadata.id, metadata, spec: secured.spec };
   }
 
-  /** Checks cross-references against the registry as it would be, then writes in one transaction. */
-  private async commit(actor: string, changes: Change[]): Promise<Map<string, number>> {
+  /**
+   * Checks cross-references against the registry as it would be, then writes in one transaction.
+   * `stored` is the registry the changes were planned against; the writes check that plan in the
+   * database (a create must find no row, an update the revision it was based on).
+   */
+  private async commit(actor: string, changes: Change[], stored: StoredObjects = this.stored, pause = eventLoopYielder()): Promise<Map<string, number>> {
     if (changes.length === 0) return new Map();
-    this.checkProspective(changes);
-    const written = new Map<string, number>();
+    await checkProspective(changes, stored, pause);
     const now = new Date().toISOString();
+    let written: Map<string, number>;
     try {
-      await this.db.transaction(async (transaction) => {
-        for (const change of changes) {
-          if (change.op === 'delete') {
-            const existing = this.current(change.kind, change.id);
-            if (!(await repository.deleteObject(transaction, change.kind, change.id, change.baseRevision))) throw stale(change.kind, change.id, change.baseRevision);
-            const revision = (await repository.lastRevisionNumber(transaction, change.kind, change.id)) + 1;
-            await repository.insertRevision(transaction, { ...existing, revision }, 'delete', actor, now);
-            continue;
-          }
-          const { object } = change;
-          let revision: number;
-          if (change.op === 'create') {
-            revision = (await repository.lastRevisionNumber(transaction, object.kind, object.id)) + 1;
-            const row = await repository.insertObject(transaction, { ...object, revision }, now);
-            if (!row) throw new GroveError('CONFLICT', `${object.kind} "${object.id}" already exists`);
-          } else {
-            revision = change.baseRevision + 1;
-            if (!(await repository.updateObject(transaction, { ...object, revision }, change.baseRevision, now))) throw stale(object.kind, object.id, change.baseRevision);
-          }
-          await repository.insertRevision(transaction, { ...object, revision }, change.action, actor, now);
-          written.set(`${object.kind}/${object.id}`, revision);
-        }
-      });
+      written = await this.db.transaction((transaction) => writeChanges(transaction, changes, stored, actor, now, pause));
     } catch (error) {
       // Someone else wrote first (another instance, whose notice has not arrived yet): read the
       // registry again, so that "read it again and retry" finds the newer revision.
@@ -276,58 +268,29 @@ export class Registry {
     await this.load();
     return written;
   }
+}
 
-  private checkProspective(changes: Change[]): void {
-    const overlay = new Map<string, StoredObject | null>();
-    for (const change of changes) {
-      if (change.op === 'delete') overlay.set(`${change.kind}/${change.id}`, null);
-      else overlay.set(`${change.object.kind}/${change.object.id}`, { ...change.object, revision: 0, createdAt: '', updatedAt: '' });
+async function buildSnapshot(stored: StoredObjects, version: number, env: Record<string, string | undefined>, secrets: SecretBox, pause: () => Promise<void> | undefined): Promise<RegistrySnapshot> {
+  const byKind = new Map<Kind, Map<string, GroveObject>>();
+  for (const [kind, objects] of stored) {
+    const views = new Map<string, GroveObject>();
+    for (const object of objects.values()) {
+      await pause();
+      views.set(object.id, toView(object));
     }
-    const prospective: ProspectiveRegistry = {
-      get: (kind, id) => {
-        const key = `${kind}/${id}`;
-        return overlay.has(key) ? (overlay.get(key) ?? undefined) : this.stored.get(kind)?.get(id);
-      },
-      all: (kind) => {
-        const merged = new Map(this.stored.get(kind) ?? []);
-        for (const [key, value] of overlay) {
-          const [objectKind, id] = key.split('/') as [Kind, string];
-          if (objectKind !== kind) continue;
-          if (value) merged.set(id, value);
-          else merged.delete(id);
-        }
-        return [...merged.values()];
-      },
-    };
-    const problems: Problem[] = [];
-    for (const change of changes) {
-      if (change.op === 'delete') {
-        const referrers = kindHandler(change.kind)!.referencedBy(change.id, prospective);
-        if (referrers.length) problems.push({ path: `${change.kind}/${change.id}`, message: `still referred to by ${referrers.join(', ')}` });
-        continue;
-      }
-      const object = prospective.get(change.object.kind, change.object.id)!;
-      const prefix = changes.length > 1 ? `${change.object.kind}/${change.object.id}: ` : '';
-      for (const problem of kindHandler(change.object.kind)!.check(object, prospective)) problems.push({ path: `${prefix}${problem.path}`, message: problem.message });
-    }
-    if (problems.length) throw invalid(problems, changes.length > 1 ? 'nothing was applied' : 'invalid object');
+    byKind.set(kind, views);
   }
-
-  private buildSnapshot(version: number): RegistrySnapshot {
-    const byKind = new Map<Kind, Map<string, GroveObject>>();
-    for (const [kind, objects] of this.stored) {
-      byKind.set(kind, new Map([...objects.values()].map((object) => [object.id, toView(object)])));
-    }
-    const models = [...(byKind.get('Model')?.values() ?? [])] as ModelObject[];
-    const modelIdByName = new Map<string, string>();
-    const apiKeys = new Map<string, string | undefined>();
-    for (const model of models) {
-      for (const alias of model.spec.aliases) modelIdByName.set(alias, model.metadata.id);
-      apiKeys.set(model.metadata.id, resolveApiKey(this.stored.get('Model')!.get(model.metadata.id)!.spec, this.env, this.secrets));
-    }
-    for (const model of models) modelIdByName.set(model.metadata.id, model.metadata.id);
-    return { version, models, capabilities: [...(byKind.get('Capability')?.values() ?? [])] as CapabilityObject[], byKind, modelIdByName, apiKeys };
+  const models = [...(byKind.get('Model')?.values() ?? [])] as ModelObject[];
+  const storedModels = stored.get('Model');
+  const modelIdByName = new Map<string, string>();
+  const apiKeys = new Map<string, string | undefined>();
+  for (const model of models) {
+    await pause();
+    for (const alias of model.spec.aliases) modelIdByName.set(alias, model.metadata.id);
+    apiKeys.set(model.metadata.id, resolveApiKey(storedModels!.get(model.metadata.id)!.spec, env, secrets));
   }
+  for (const model of models) modelIdByName.set(model.metadata.id, model.metadata.id);
+  return { version, models, capabilities: [...(byKind.get('Capability')?.values() ?? [])] as CapabilityObject[], byKind, modelIdByName, apiKeys };
 }
 
 function toView(object: StoredObject): GroveObject {
@@ -338,10 +301,6 @@ function toView(object: StoredObject): GroveObject {
     spec: viewSpec(object.kind, object.spec),
     status: { revision: object.revision, createdAt: object.createdAt, updatedAt: object.updatedAt },
   };
-}
-
-function stale(kind: Kind, id: string, baseRevision: number): GroveError {
-  return new GroveError('CONFLICT', `${kind} "${id}" has changed since revision ${baseRevision}: read it again and retry`);
 }
 
 function emptySnapshot(): RegistrySnapshot {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, max } from 'drizzle-orm';
+import { and, asc, desc, eq, max, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { auditLog, objects, revisions } from '../../db/schema';
 import type { Kind, Metadata } from '../../shared/objects';
@@ -36,28 +36,79 @@ const objectColumns = {
   updatedAt: objects.updatedAt,
 };
 
-export async function loadAllObjects(db: Executor): Promise<StoredObject[]> {
-  const rows = await db.select(objectColumns).from(objects).orderBy(asc(objects.kind), asc(objects.id));
-  return rows.map((row) => ({ ...row, createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt) })) as StoredObject[];
+/**
+ * Every object, read in pages of `pageRows` inside one read-only snapshot (repeatable read), so
+ * that the pages agree with each other; `between` runs between pages (a turn of the event loop:
+ * decoding 10,000 rows at once would hold up the requests being served).
+ */
+export async function loadAllObjects(db: Database, between: () => Promise<void> | undefined = () => undefined, pageRows = 1_000): Promise<StoredObject[]> {
+  return db.transaction(
+    async (transaction) => {
+      const all: StoredObject[] = [];
+      for (;;) {
+        const last = all[all.length - 1];
+        const rows = await transaction
+          .select(objectColumns)
+          .from(objects)
+          .where(last ? sql`(${objects.kind}, ${objects.id}) > (${last.kind}, ${last.id})` : undefined)
+          .orderBy(asc(objects.kind), asc(objects.id))
+          .limit(pageRows);
+        for (const row of rows) all.push({ ...row, createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt) } as StoredObject);
+        if (rows.length < pageRows) return all;
+        await between();
+      }
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
 }
 
-export async function insertObject(db: Executor, object: Omit<StoredObject, 'createdAt' | 'updatedAt'>, now: string): Promise<StoredObject> {
-  const [row] = await db
+/**
+ * The batched writes below take at most this many rows per call: far below PostgreSQL's 65,535
+ * parameters, and small enough for PGlite, whose parser runs out of stack on much larger statements.
+ */
+export const BATCH_ROWS = 250;
+
+const keyOf = (kind: string, id: string) => `${kind}/${id}`;
+
+/** A list of (kind, id) as one jsonb parameter: a row-value IN list of hundreds of pairs is parsed recursively. */
+const keyTable = (keys: ReadonlyArray<{ kind: string; id: string }>) =>
+  sql`(select kind, id from jsonb_to_recordset(${JSON.stringify(keys.map(({ kind, id }) => ({ kind, id })))}::jsonb) as k(kind text, id text))`;
+
+type NewObject = Omit<StoredObject, 'createdAt' | 'updatedAt'>;
+
+/**
+ * Inserts objects (at most BATCH_ROWS) that must not exist yet; returns the keys (`kind/id`) actually inserted, so a
+ * caller whose "it did not exist" was overtaken by another writer learns which ones were.
+ */
+export async function insertObjects(db: Executor, rows: readonly NewObject[], now: string): Promise<Set<string>> {
+  const written = await db
     .insert(objects)
-    .values({ ...object, createdAt: now, updatedAt: now })
+    .values(rows.map((row) => ({ ...row, createdAt: now, updatedAt: now })))
     .onConflictDoNothing()
-    .returning(objectColumns);
-  return row as StoredObject;
+    .returning({ kind: objects.kind, id: objects.id });
+  return new Set(written.map((row) => keyOf(row.kind, row.id)));
 }
 
-/** Compare-and-swap on the revision: a stale writer updates nothing and learns so. */
-export async function updateObject(db: Executor, object: Omit<StoredObject, 'createdAt' | 'updatedAt'>, baseRevision: number, now: string): Promise<StoredObject | undefined> {
-  const [row] = await db
-    .update(objects)
-    .set({ metadata: object.metadata, spec: object.spec, revision: object.revision, updatedAt: now })
-    .where(and(eq(objects.kind, object.kind), eq(objects.id, object.id), eq(objects.revision, baseRevision)))
-    .returning(objectColumns);
-  return row as StoredObject | undefined;
+/**
+ * Compare-and-swap on the revision, up to BATCH_ROWS rows per statement: a row replaces the stored one only
+ * if that one is still at `baseRevision`. Delete-and-insert under that check rather than UPDATE,
+ * because UPDATE cannot take per-row values without FROM (VALUES …), which the query builder
+ * does not spell. Returns the keys replaced; a stale one is missing.
+ */
+export async function replaceObjects(db: Executor, rows: ReadonlyArray<NewObject & { baseRevision: number }>, now: string): Promise<Set<string>> {
+  const removed = await db
+    .delete(objects)
+    .where(
+      sql`(${objects.kind}, ${objects.id}, ${objects.revision}) in (select kind, id, base from jsonb_to_recordset(${JSON.stringify(
+        rows.map((row) => ({ kind: row.kind, id: row.id, base: row.baseRevision })),
+      )}::jsonb) as k(kind text, id text, base integer))`,
+    )
+    .returning({ kind: objects.kind, id: objects.id, createdAt: objects.createdAt });
+  if (removed.length === 0) return new Set();
+  const createdAt = new Map(removed.map((row) => [keyOf(row.kind, row.id), row.createdAt]));
+  const kept = rows.filter((row) => createdAt.has(keyOf(row.kind, row.id)));
+  await db.insert(objects).values(kept.map(({ baseRevision: _baseRevision, ...row }) => ({ ...row, createdAt: createdAt.get(keyOf(row.kind, row.id))!, updatedAt: now })));
+  return new Set(createdAt.keys());
 }
 
 export async function deleteObject(db: Executor, kind: Kind, id: string, baseRevision: number): Promise<boolean> {
@@ -68,18 +119,10 @@ export async function deleteObject(db: Executor, kind: Kind, id: string, baseRev
   return rows.length > 0;
 }
 
-export async function insertRevision(db: Executor, object: Pick<StoredObject, 'kind' | 'id' | 'metadata' | 'spec' | 'revision'>, action: string, actor: string, now: string): Promise<void> {
-  await db.insert(revisions).values({
-    kind: object.kind,
-    objectId: object.id,
-    revision: object.revision,
-    action,
-    actor,
-    metadata: object.metadata,
-    spec: object.spec,
-    createdAt: now,
-  });
-  await db.insert(auditLog).values({ at: now, actor, action, kind: object.kind, objectId: object.id, revision: object.revision });
+/** One immutable revision and one audit entry per row (at most BATCH_ROWS). */
+export async function insertRevisions(db: Executor, rows: ReadonlyArray<Pick<StoredObject, 'kind' | 'id' | 'metadata' | 'spec' | 'revision'> & { action: string }>, actor: string, now: string): Promise<void> {
+  await db.insert(revisions).values(rows.map((row) => ({ kind: row.kind, objectId: row.id, revision: row.revision, action: row.action, actor, metadata: row.metadata, spec: row.spec, createdAt: now })));
+  await db.insert(auditLog).values(rows.map((row) => ({ at: now, actor, action: row.action, kind: row.kind, objectId: row.id, revision: row.revision })));
 }
 
 export async function listRevisions(db: Executor, kind: Kind, id: string): Promise<RevisionRow[]> {
@@ -91,12 +134,14 @@ export async function listRevisions(db: Executor, kind: Kind, id: string): Promi
   return rows.map((row) => ({ ...row, createdAt: iso(row.createdAt) })) as RevisionRow[];
 }
 
-export async function lastRevisionNumber(db: Executor, kind: Kind, id: string): Promise<number> {
-  const [row] = await db
-    .select({ revision: max(revisions.revision) })
+/** The last revision number of each object (`kind/id`, at most BATCH_ROWS) that ever had one, deleted ones included. */
+export async function lastRevisionNumbers(db: Executor, keys: ReadonlyArray<{ kind: Kind; id: string }>): Promise<Map<string, number>> {
+  const rows = await db
+    .select({ kind: revisions.kind, id: revisions.objectId, revision: max(revisions.revision) })
     .from(revisions)
-    .where(and(eq(revisions.kind, kind), eq(revisions.objectId, id)));
-  return row?.revision ?? 0;
+    .where(sql`(${revisions.kind}, ${revisions.objectId}) in ${keyTable(keys)}`)
+    .groupBy(revisions.kind, revisions.objectId);
+  return new Map(rows.map((row) => [keyOf(row.kind, row.id), row.revision ?? 0]));
 }
 
 export interface AuditRow {
