@@ -43,6 +43,16 @@ describe('grove apply', () => {
     expect(lines(second.stdout)).toHaveLength(exampleCount);
   });
 
+  test('the example policy applies on top of the example registry, and routes as its comments say', async () => {
+    const applied = await runCli(['apply', '-f', 'examples/models.yaml', '-f', 'examples/policy.yaml'], { env });
+    expect(applied).toMatchObject({ code: 0, stderr: '' });
+    expect(lines(applied.stdout)).toContainEqual(expect.stringMatching(/^routingpolicy\/default (created|updated|unchanged)$/i));
+    const explain = await runCli(['explain', '--model', 'auto', '--prompt', 'Review this diff', '--task-type', 'code-review', '-o', 'json'], { env });
+    // without provider keys the pinned models cannot serve (exit 1), but the rule that matched is the review rule
+    expect(explain.stderr).toBe('');
+    expect(JSON.parse(explain.stdout)).toMatchObject({ decision: { rule: expect.objectContaining({ name: 'code-review' }) } });
+  });
+
   test('a changed field updates that one object only', async () => {
     const changed = file('changed.yaml', examples.replace('pricing: { inputPer1M: 0.2, outputPer1M: 0.6 }', 'pricing: { inputPer1M: 0.25, outputPer1M: 0.6 }'));
     const result = await runCli(['apply', '-f', changed], { env });
