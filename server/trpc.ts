@@ -1,8 +1,8 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { OpenApiMeta } from 'trpc-to-openapi';
-import { ZodError } from 'zod';
-import { GroveError, isDatabaseUnavailable, problemsFromZod, type Problem } from './errors';
-import { GatewayError } from './gateway/gateway-error';
+import { GroveError, isDatabaseUnavailable } from './errors';
+import { renderTRPCError, trpcErrorData } from './http/render-trpc-error';
+import { mayInvoke } from './auth/may-invoke';
 import { isAsyncIterable, untilRevoked } from './auth/until-revoked';
 import type { Principal, Scope } from './auth/keys';
 import type { Services } from './services';
@@ -21,8 +21,7 @@ const t = initTRPC
     // tRPC's own switch would follow NODE_ENV; stacks are added below, only when the config asks
     isDev: false,
     errorFormatter({ shape, error, ctx }) {
-      const problems = problemsOf(error);
-      const retryAfterSeconds = retryAfterOf(error);
+      const { problems, retryAfterSeconds } = trpcErrorData(error);
       // Errors say what, never where: no stack, and no message of an error we did not expect
       // (it may name a file, a query or a host); the server log has them (app.ts onError).
       if (!ctx?.services.config.devErrors) {
@@ -33,30 +32,13 @@ const t = initTRPC
     },
   });
 
-/** A 429's wait in seconds, as HTTP's retry-after header gives it on /v1. */
-function retryAfterOf(error: TRPCError): number | undefined {
-  if (!(error.cause instanceof GatewayError)) return undefined;
-  const seconds = Number(error.cause.headers['retry-after']);
-  return error.cause.headers['retry-after'] !== undefined && Number.isFinite(seconds) ? seconds : undefined;
-}
-
-function problemsOf(error: TRPCError): Problem[] | undefined {
-  if (error.cause instanceof ZodError) return problemsFromZod(error.cause.issues);
-  if (error.cause instanceof GroveError && error.cause.problems.length) return error.cause.problems;
-  return undefined;
-}
-
 /**
- * Domain errors become tRPC errors with the same code; a failing database a 503 whose detail only
- * the server log has; anything else is an internal error.
+ * GroveErrors become tRPC errors of their status (./http/render-trpc-error.ts); a failing database
+ * a 503 whose detail only the server log has; anything else is an internal error.
  */
 const translateErrors = t.middleware(async ({ ctx, path, next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof GroveError) {
-    const cause = result.error.cause;
-    const code = cause.code === 'PAYLOAD_TOO_LARGE' ? 'PAYLOAD_TOO_LARGE' : cause.code;
-    throw new TRPCError({ code, message: cause.message, cause });
-  }
+  if (!result.ok && result.error.cause instanceof GroveError) throw renderTRPCError(result.error.cause);
   if (!result.ok && isDatabaseUnavailable(result.error.cause)) {
     ctx.services.logger.error({ err: result.error.cause, requestId: ctx.requestId, path }, 'database unavailable');
     throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'database unavailable' });
@@ -97,7 +79,7 @@ export const authedProcedure = publicProcedure.use(currentPrincipal).use(require
 export const invokeProcedure = publicProcedure.use(currentPrincipal).use(
   t.middleware(({ ctx, next }) => {
     if (!ctx.principal) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'missing or invalid API key: send Authorization: Bearer <key>' });
-    if (!ctx.principal.scopes.includes('invoke') && !ctx.principal.scopes.includes('admin')) throw new TRPCError({ code: 'FORBIDDEN', message: 'this key may not call models' });
+    if (!mayInvoke(ctx.principal)) throw new TRPCError({ code: 'FORBIDDEN', message: 'this key may not call models' });
     return next({ ctx: { ...ctx, principal: ctx.principal } });
   }),
 );

@@ -12,7 +12,8 @@ import { DEFAULT_POLICY_SPEC, type RoutingPolicySpecInput } from '../../shared/p
 import { RequirementsError, resolveRequirements, type HeaderBag } from '../../shared/routing-request';
 import { costOf } from './cost';
 import { generateOnChain, isFailure, openStreamOnChain, type ChainContext, type ChainFailure, type ChainSuccess, type OpenedStream } from './execute';
-import { GatewayError } from './gateway-error';
+import { GroveError } from '../errors';
+import { upstreamFailure } from './gateway-error';
 import { HealthTracker } from './health';
 import { RateLimiter } from './rate-limiter';
 
@@ -85,16 +86,16 @@ export class Gateway {
     this.health = new HealthTracker(undefined, (event) => events.emit(event));
   }
 
-  /** Per-key requests per minute; throws a 429 GatewayError with retry-after. */
+  /** Per-key requests per minute; throws a 429 GroveError with retry-after. */
   admit(principal: Principal): void {
     const limit = principal.rateLimitPerMinute ?? this.options.defaultRateLimitPerMinute;
     const waitMs = this.limiter.take(principal.keyId, limit, this.now());
     if (waitMs > 0) {
-      throw new GatewayError(429, `rate limit of ${limit} requests per minute reached for this key`, 'rate_limit_exceeded', null, 'rate_limit_error', { 'retry-after': String(Math.ceil(waitMs / 1000)) });
+      throw new GroveError('rate_limit_exceeded', `rate limit of ${limit} requests per minute reached for this key`, { headers: { 'retry-after': String(Math.ceil(waitMs / 1000)) } });
     }
   }
 
-  /** The routing decision for a request, with no model called; throws a GatewayError when it would be refused. */
+  /** The routing decision for a request, with no model called; throws a GroveError when it would be refused. */
   route(body: RouteBody, principal: Pick<Principal, 'keyId' | 'scopes'>, headers: HeaderBag, id = newId()): { decision: Decision; chain: ModelObject[] } {
     const { decision, refused } = this.explain(body, principal, headers, id);
     if (refused) throw refused;
@@ -106,13 +107,13 @@ export class Gateway {
    * What route.explain shows: the decision even when the request would be refused (with why), so
    * that an operator sees every candidate's exclusion. Throws only on invalid routing requirements.
    */
-  explain(body: RouteBody, principal: Pick<Principal, 'keyId' | 'scopes'>, headers: HeaderBag, id = newId()): { decision: Decision; refused?: GatewayError } {
+  explain(body: RouteBody, principal: Pick<Principal, 'keyId' | 'scopes'>, headers: HeaderBag, id = newId()): { decision: Decision; refused?: GroveError } {
     const compiled = this.compile();
     let requirements;
     try {
       requirements = resolveRequirements(body.grove, headers);
     } catch (error) {
-      if (error instanceof RequirementsError) throw new GatewayError(400, `invalid routing requirements: ${error.message}`, 'invalid_routing_requirements', error.issues[0]?.field ?? null);
+      if (error instanceof RequirementsError) throw new GroveError('invalid_routing_requirements', `invalid routing requirements: ${error.message}`, { param: error.issues[0]?.field ?? null });
       throw error;
     }
     const decision = decide(
@@ -147,7 +148,7 @@ export class Gateway {
     return { id, created: Math.floor(startedAt / 1000), model, decision, attempts, result, costUsd };
   }
 
-  /** Resolves once a model produced its first delta (failing over until then), or throws a GatewayError. */
+  /** Resolves once a model produced its first delta (failing over until then), or throws a GroveError. */
   async stream(call: GatewayCall): Promise<OpenedAnswer> {
     const { id, startedAt, decision, outcome } = await this.begin(call, true, openStreamOnChain);
     const { model } = outcome;
@@ -170,7 +171,7 @@ export class Gateway {
     return { id, created: Math.floor(startedAt / 1000), model, decision, attempts, deltas: new AccountedDeltas(open) };
   }
 
-  /** Admit, route and run the chain; a failure is logged and thrown as a GatewayError. */
+  /** Admit, route and run the chain; a failure is logged and thrown as a GroveError. */
   private async begin<T>(call: GatewayCall, stream: boolean, run: (context: ChainContext) => Promise<ChainSuccess<T> | ChainFailure>) {
     this.admit(call.principal);
     const startedAt = this.now();
@@ -179,14 +180,14 @@ export class Gateway {
     if (refused) {
       // refused requests are provenance too: why no model could take them is in the decision
       this.record({ id, startedAt, call, decision, attempts: [], stream, refused });
-      throw new GatewayError(refused.status, refused.message, refused.code, refused.param, refused.type, { ...refused.headers, ...failureHeaders(id, []) });
+      throw new GroveError(refused.code, refused.message, { param: refused.param, type: refused.type, headers: { ...refused.headers, ...failureHeaders(id, []) } });
     }
     const compiled = this.compile();
     const chain = decision.chain.map((modelId) => compiled.byId.get(modelId)!);
     const outcome = await run(this.chainContext(chain, call, startedAt));
     if (isFailure(outcome)) {
       this.record({ id, startedAt, call, decision, attempts: outcome.attempts, stream, error: outcome.error });
-      throw GatewayError.fromUpstream(outcome.error, failureHeaders(id, outcome.attempts));
+      throw upstreamFailure(outcome.error, failureHeaders(id, outcome.attempts));
     }
     return { id, startedAt, decision, outcome };
   }
@@ -222,7 +223,7 @@ export class Gateway {
     };
   }
 
-  private record(entry: { id: string; startedAt: number; call: GatewayCall; decision: Decision; attempts: Attempt[]; stream: boolean; model?: ModelObject; usage?: Usage; costUsd?: number; ttftMs?: number; error?: UpstreamError; refused?: GatewayError }): void {
+  private record(entry: { id: string; startedAt: number; call: GatewayCall; decision: Decision; attempts: Attempt[]; stream: boolean; model?: ModelObject; usage?: Usage; costUsd?: number; ttftMs?: number; error?: UpstreamError; refused?: GroveError }): void {
     const { error, refused } = entry;
     const outcome: RequestCompleted['outcome'] = refused
       ? refused.status < 500
@@ -386,25 +387,25 @@ function failureHeaders(id: string, attempts: Attempt[]): Record<string, string>
 }
 
 /** Why no model could be chosen, as the caller should hear it. */
-function refusal(decision: Decision, requested: string): GatewayError {
-  if (decision.failure?.reason === 'unknown_model') return new GatewayError(404, `The model \`${requested}\` does not exist`, 'model_not_found', 'model');
+function refusal(decision: Decision, requested: string): GroveError {
+  if (decision.failure?.reason === 'unknown_model') return new GroveError('model_not_found', `The model \`${requested}\` does not exist`, { param: 'model' });
   const named = decision.resolvedModel ? decision.candidates.find((candidate) => candidate.modelId === decision.resolvedModel) : undefined;
-  if (named?.excluded?.reason === 'draft_not_allowed') return new GatewayError(403, `The model \`${requested}\` is a draft: only admin keys may call it (decision ${decision.id})`, 'model_not_allowed', 'model');
+  if (named?.excluded?.reason === 'draft_not_allowed') return new GroveError('model_not_allowed', `The model \`${requested}\` is a draft: only admin keys may call it (decision ${decision.id})`, { param: 'model' });
   // 424 (failed dependency): the model depends on configuration Grove lacks (its key, a
   // replacement). The OpenAI SDKs retry 408, 409, 429 and 5xx, and retrying cannot fix this, so a
   // 4xx: the caller hears why at once, and the message says how an operator fixes it.
-  if (decision.failure?.reason === 'model_unavailable') return new GatewayError(424, `${decision.failure.message} (decision ${decision.id})`, 'model_unavailable', 'model');
+  if (decision.failure?.reason === 'model_unavailable') return new GroveError('model_unavailable', `${decision.failure.message} (decision ${decision.id})`, { param: 'model' });
   // no model could ever serve it as asked: the client's error, which retrying cannot mend (a 503 SDKs retry)
   const { failure } = decision;
   if (failure?.reason === 'exceeds_limit') {
-    return new GatewayError(400, failure.message, failure.param === 'max_tokens' ? 'max_tokens_exceeded' : 'context_length_exceeded', failure.param, 'invalid_request_error');
+    return new GroveError(failure.param === 'max_tokens' ? 'max_tokens_exceeded' : 'context_length_exceeded', failure.message, { param: failure.param });
   }
   const reasons = decision.candidates
     .filter((candidate) => candidate.excluded)
     .slice(0, 8)
     .map((candidate) => `${candidate.modelId}: ${candidate.excluded!.detail}`)
     .join('; ');
-  return new GatewayError(503, `no model can serve this request${reasons ? ` (${reasons})` : ''}`, 'no_eligible_model');
+  return new GroveError('no_eligible_model', `no model can serve this request${reasons ? ` (${reasons})` : ''}`);
 }
 
 /** The headers as strings; Node's request headers already are (but set-cookie), so usually no copy. */

@@ -3,14 +3,13 @@ import type { Socket } from 'node:net';
 import secureJson from 'secure-json-parse';
 import { parseChatRequest, type ChatRequest } from '../../shared/chat';
 import { isUpstreamError } from '../adapters/errors';
-import { bearerToken, type Principal } from '../auth/keys';
+import type { Principal } from '../auth/keys';
+import { GroveError } from '../errors';
 import type { AnswerMeta, OpenedAnswer } from '../gateway/gateway';
-import { GatewayError } from '../gateway/gateway-error';
-import { chunkEncoder, openAIErrorBody, SSE_DONE, sseData, toChatCompletion, upstreamErrorToOpenAI } from '../openai';
+import { chunkEncoder, SSE_DONE, sseData, toChatCompletion, upstreamErrorToOpenAI } from '../openai';
 import type { Services } from '../services';
 import { closeAfterAnswer } from './lingering-close';
-import { requestIdOf } from './request-id';
-import { unexpectedError } from './unexpected-error';
+import { authenticate, requestIdOf, toV1Error, writeError } from './v1-edge';
 
 /**
  * `POST /v1/chat/completions` on Node's own request and response, ahead of fastify's router: the
@@ -38,29 +37,29 @@ export function createChatCompletionsHandler(services: Services): ChatCompletion
     const requestId = requestIdOf(request.headers);
     if (closing) {
       response.setHeader('connection', 'close');
-      sendError(response, requestId, new GatewayError(503, 'The server is shutting down; retry on another instance.', 'server_shutting_down'));
+      writeError(response, requestId, new GroveError('server_shutting_down', 'The server is shutting down; retry on another instance.'));
       request.resume();
       return;
     }
     let principal: Principal;
     try {
-      principal = authenticate(services, request);
+      principal = authenticate(services, request.headers);
     } catch (error) {
       // an unauthenticated body is not read: unless it is declared small, the connection closes
       if (!(Number(request.headers['content-length']) <= services.config.bodyLimitBytes)) closeAfterAnswer(response);
       request.resume();
-      sendError(response, requestId, error as GatewayError);
+      writeError(response, requestId, error as GroveError);
       return;
     }
     readBody(request, services.config.bodyLimitBytes, (problem, body) => {
       if (problem) {
         // the rest of an oversized body is not read: this connection cannot carry another request
         if (problem.status === 413) closeAfterAnswer(response);
-        sendError(response, requestId, problem);
+        writeError(response, requestId, problem);
         return;
       }
       answer(services, request, response, requestId, principal, body).catch((error: unknown) => {
-        sendError(response, requestId, error instanceof GatewayError ? error : unexpectedError(error, services.logger, requestId));
+        writeError(response, requestId, toV1Error(error, services.logger, requestId));
       });
     });
   }) as ChatCompletionsHandler;
@@ -70,29 +69,17 @@ export function createChatCompletionsHandler(services: Services): ChatCompletion
   return handler;
 }
 
-/** The key from `Authorization: Bearer`, checked against the in-memory key snapshot. */
-export function authenticate(services: Pick<Services, 'keys'>, request: Pick<IncomingMessage, 'headers'>): Principal {
-  const { authorization } = request.headers;
-  const principal = services.keys.authenticate(bearerToken(authorization));
-  if (!principal) {
-    const message = authorization ? 'Incorrect API key provided.' : "You didn't provide an API key. Send it as Authorization: Bearer <key>.";
-    throw new GatewayError(401, message, 'invalid_api_key', null, 'invalid_request_error');
-  }
-  if (!principal.scopes.includes('invoke') && !principal.scopes.includes('admin')) throw new GatewayError(403, 'This key may not call models.', 'insufficient_scope');
-  return principal;
-}
-
 const jsonType = /^application\/(?:[\w.+-]*\+)?json\s*(?:;|$)/i;
 const textType = /^text\/plain\s*(?:;|$)/i;
 /**
  * Reads the body up to `limit` bytes and decodes it by its media type: JSON (parsed), text/plain
  * (kept as a string, which the request schema then refuses), none (an empty body) or 415.
  */
-function readBody(request: IncomingMessage, limit: number, done: (problem: GatewayError | null, body?: unknown) => void): void {
+function readBody(request: IncomingMessage, limit: number, done: (problem: GroveError | null, body?: unknown) => void): void {
   const type = request.headers['content-type'];
   const declared = Number(request.headers['content-length'] ?? NaN);
-  const tooLarge = () => new GatewayError(413, `The request body is larger than the limit of ${limit} bytes.`, 'request_too_large');
-  const unsupportedType = () => new GatewayError(415, 'Send the request body as application/json.', 'unsupported_media_type');
+  const tooLarge = () => new GroveError('request_too_large', `The request body is larger than the limit of ${limit} bytes.`);
+  const unsupportedType = () => new GroveError('unsupported_media_type', 'Send the request body as application/json.');
   if (declared > limit) {
     request.resume();
     return done(tooLarge());
@@ -123,20 +110,20 @@ function readBody(request: IncomingMessage, limit: number, done: (problem: Gatew
     }
     if (textType.test(type)) return done(null, text);
     if (!jsonType.test(type)) return done(unsupportedType());
-    if (text.length === 0) return done(new GatewayError(400, "We could not parse the JSON body of your request: Body cannot be empty when content-type is set to 'application/json'", 'invalid_json'));
+    if (text.length === 0) return done(new GroveError('invalid_json', "We could not parse the JSON body of your request: Body cannot be empty when content-type is set to 'application/json'"));
     try {
       // fastify's own parser, with its defaults: an own `__proto__` key, or a `constructor` with a
       // `prototype`, anywhere in the body (written plainly or with \u escapes) is refused
       done(null, secureJson.parse(text) as unknown);
     } catch (error) {
-      done(new GatewayError(400, `We could not parse the JSON body of your request: ${(error as Error).message}`, 'invalid_json'));
+      done(new GroveError('invalid_json', `We could not parse the JSON body of your request: ${(error as Error).message}`));
     }
   });
 }
 
 async function answer(services: Services, request: IncomingMessage, response: ServerResponse, requestId: string, principal: Principal, raw: unknown): Promise<void> {
   const parsed = parseChatRequest(raw);
-  if (!parsed.success) throw new GatewayError(400, parsed.message, 'invalid_request', parsed.param);
+  if (!parsed.success) throw new GroveError('invalid_request', parsed.message, { param: parsed.param });
   const body = parsed.data;
   const call = { body, principal, headers: request.headers, signal: connectionSignal(request.socket) };
   if (body.stream) return streamAnswer(response, requestId, await services.gateway.stream(call), body);
@@ -193,17 +180,6 @@ async function streamAnswer(response: ServerResponse, requestId: string, answer:
 
 function groveHeaders(answer: AnswerMeta): Record<string, string> {
   return { 'x-grove-model': answer.model.metadata.id, 'x-grove-decision-id': answer.id, 'x-grove-attempts': String(answer.attempts.filter((attempt) => attempt.outcome !== 'skipped').length) };
-}
-
-function sendError(response: ServerResponse, requestId: string, error: GatewayError): void {
-  if (response.headersSent) {
-    // a stream that already started cannot change its status: end it
-    if (!response.writableEnded) response.end();
-    return;
-  }
-  const payload = JSON.stringify(openAIErrorBody(error.status, error.message, error.type, error.code, error.param));
-  response.writeHead(error.status, { ...error.headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload), 'x-request-id': requestId });
-  response.end(payload);
 }
 
 const connectionControllers = new WeakMap<Socket, AbortController>();

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Problem } from '../errors';
+import { renderProblemJson } from './render-problem-json';
 import { locateYamlProblems } from './yaml-body';
 
 /**
@@ -18,6 +19,6 @@ export function registerRestErrors(scope: FastifyInstance): void {
     if (!body || typeof body !== 'object' || !('message' in body)) return payload;
     reply.header('content-type', 'application/problem+json; charset=utf-8');
     const problems = locateYamlProblems(request, body.issues?.map((issue) => ({ path: (issue.path ?? []).join('.'), message: issue.message })) ?? (body.data?.problems as Problem[] | undefined));
-    return JSON.stringify({ type: 'about:blank', title: body.code ?? 'ERROR', status: reply.statusCode, detail: body.message, ...(problems ? { problems } : {}) });
+    return JSON.stringify(renderProblemJson(reply.statusCode, body.code, body.message, problems));
   });
 }

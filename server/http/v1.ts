@@ -1,10 +1,8 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Principal } from '../auth/keys';
-import { GatewayError } from '../gateway/gateway-error';
-import { openAIErrorBody } from '../openai';
+import { GroveError } from '../errors';
 import type { Services } from '../services';
-import { authenticate } from './chat-completions';
-import { unexpectedError } from './unexpected-error';
+import { authenticate, sendError, toV1Error } from './v1-edge';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -20,10 +18,10 @@ export async function registerV1(app: FastifyInstance, services: Services): Prom
   const { gateway } = services;
 
   await app.register(async (scope) => {
-    scope.setErrorHandler((error: FastifyError, request, reply) => sendError(reply, toGatewayError(error, request)));
+    scope.setErrorHandler((error, request, reply) => sendError(reply, toV1Error(error, request.log, request.id)));
 
     scope.addHook('onRequest', async (request) => {
-      request.principal = authenticate(services, request);
+      request.principal = authenticate(services, request.headers);
     });
 
     scope.get('/v1/models', async (request) => {
@@ -40,22 +38,11 @@ export async function registerV1(app: FastifyInstance, services: Services): Prom
       if (!model && id !== 'auto') {
         // registered but not usable by this key (no key configured, a draft, retired): say so, not "does not exist"
         const registered = services.registry.snapshot.modelIdByName.has(id);
-        throw new GatewayError(404, registered ? `The model \`${id}\` is not available to this key: it has no API key configured or is not active (see the console)` : `The model \`${id}\` does not exist`, 'model_not_found', 'model');
+        throw new GroveError('model_not_found', registered ? `The model \`${id}\` is not available to this key: it has no API key configured or is not active (see the console)` : `The model \`${id}\` does not exist`, { param: 'model' });
       }
       return { id, object: 'model', created: Math.floor(Date.parse(services.startedAt) / 1000), owned_by: model ? ownerOf(model.spec.provider) : 'grove' };
     });
   });
-}
-
-function sendError(reply: FastifyReply, error: GatewayError): FastifyReply {
-  return reply.code(error.status).headers(error.headers).send(openAIErrorBody(error.status, error.message, error.type, error.code, error.param));
-}
-
-/** Anything thrown on /v1 becomes an OpenAI error object (see ./unexpected-error.ts). */
-function toGatewayError(error: FastifyError | GatewayError, request: FastifyRequest): GatewayError {
-  if (error instanceof GatewayError) return error;
-  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return new GatewayError(error.statusCode, error.message, error.code ?? null);
-  return unexpectedError(error, request.log, request.id);
 }
 
 function ownerOf(provider: string): string {

@@ -1,4 +1,5 @@
 import type { UpstreamError, UpstreamErrorKind } from '../adapters/errors';
+import type { GroveErrorCode } from '../errors';
 
 export interface OpenAIErrorBody {
   error: { message: string; type: string; param: string | null; code: string | null };
@@ -23,7 +24,7 @@ export function defaultErrorType(status: number): string {
   return 'invalid_request_error';
 }
 
-const typeByKind: Record<UpstreamErrorKind, { type: string; code: string }> = {
+const typeByKind: Record<UpstreamErrorKind, { type: string; code: GroveErrorCode }> = {
   auth: { type: 'upstream_error', code: 'upstream_auth_failed' },
   not_found: { type: 'upstream_error', code: 'upstream_model_not_found' },
   rate_limit: { type: 'rate_limit_error', code: 'rate_limit_exceeded' },

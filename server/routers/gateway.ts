@@ -1,7 +1,7 @@
-import { TRPCError } from '@trpc/server';
 import type { ChatDelta } from '../adapters/types';
 import { isUpstreamError, type UpstreamError } from '../adapters/errors';
-import { GatewayError } from '../gateway/gateway-error';
+import { GroveError } from '../errors';
+import { renderTRPCError } from '../http/render-trpc-error';
 import type { GatewayCall } from '../gateway/gateway';
 import { toChatCompletion } from '../openai';
 import { chatCompletionRequestSchema } from '../../shared/chat';
@@ -77,24 +77,7 @@ async function* streamEvents(ctx: { services: Services; principal: Principal }, 
   }
 }
 
-const codeByStatus: Record<number, TRPCError['code']> = {
-  400: 'BAD_REQUEST',
-  401: 'UNAUTHORIZED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  408: 'TIMEOUT',
-  409: 'CONFLICT',
-  413: 'PAYLOAD_TOO_LARGE',
-  // model_unavailable: the named model lacks configuration (its key); tRPC has no 424
-  424: 'PRECONDITION_FAILED',
-  429: 'TOO_MANY_REQUESTS',
-  499: 'CLIENT_CLOSED_REQUEST',
-  502: 'BAD_GATEWAY',
-  503: 'SERVICE_UNAVAILABLE',
-  504: 'GATEWAY_TIMEOUT',
-};
-
+/** A subscription's errors come after its middleware has returned: translated here, as translateErrors does (server/trpc.ts). */
 export function toTRPCError(error: unknown): unknown {
-  if (!(error instanceof GatewayError)) return error;
-  return new TRPCError({ code: codeByStatus[error.status] ?? 'INTERNAL_SERVER_ERROR', message: error.message, cause: error });
+  return error instanceof GroveError ? renderTRPCError(error) : error;
 }
