@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { PGlite } from '@electric-sql/pglite';
+import type { Worker } from 'node:worker_threads';
 import { DatabaseUnavailableError, guardTransactions, withDeadline } from './deadline';
 import { projectPath } from './paths';
-import { makePrivateFolder, makeTreePrivate } from './private-folder';
 import * as schema from './schema';
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -27,12 +28,19 @@ export interface DatabaseHandle {
    */
   listen?(channel: string, onMessage: (payload: string) => void, onListen?: () => void): Promise<void>;
   notify?(channel: string, payload: string): Promise<void>;
+  /**
+   * PGlite only: called once if the embedded database's thread dies; every query fails from then on.
+   * (PostgreSQL's connections come back by themselves after an outage.)
+   */
+  onFailure?(listener: (error: Error) => void): void;
+  /** PGlite only: the worker thread the embedded database runs on */
+  thread?: Worker;
 }
 
 export interface DatabaseOptions {
   /** postgres:// URL; when absent, embedded PGlite */
   url?: string;
-  /** PGlite data folder; absent (with no url) means in-memory */
+  /** PGlite data folder; absent (with no url) means in memory */
   dataDir?: string;
   /** how long a write (a transaction, a COPY) may wait on the database before it fails; default 5,000 */
   timeoutMs?: number;
@@ -122,28 +130,29 @@ async function openPostgres(url: string, timeoutMs: number) {
   };
 }
 
+/**
+ * PGlite runs each statement synchronously on the thread that calls it, so it runs on a worker
+ * thread of its own (./embedded.ts); drizzle's PGlite driver talks to it through a stand-in with
+ * PGlite's `query` and `transaction`. Migrations run in the worker as it opens.
+ */
 async function openPglite(dataDir: string | undefined) {
-  const { PGlite } = await import('@electric-sql/pglite');
-  const { drizzle } = await import('drizzle-orm/pglite');
-  const { migrate } = await import('drizzle-orm/pglite/migrator');
-  if (dataDir) makePrivateFolder(dataDir);
-  const client = dataDir ? new PGlite(dataDir) : new PGlite();
-  await client.waitReady;
-  if (dataDir) makeTreePrivate(dataDir);
-  const db = drizzle(client, { schema }) as unknown as Database;
+  const [{ drizzle }, { openEmbedded }] = await Promise.all([import('drizzle-orm/pglite'), import('./embedded')]);
+  const embedded = await openEmbedded(dataDir);
+  const db = drizzle(embedded.client as unknown as PGlite, { schema }) as unknown as Database;
   return {
     db,
     driver: 'pglite' as const,
     migrated: false,
     async migrate() {
-      await migrate(drizzle(client), { migrationsFolder });
-      if (dataDir) makeTreePrivate(dataDir);
+      // the worker applied them as it opened
     },
     ping: () => ping(db),
     async copyIn(table: string, columns: readonly string[], rows: string | Uint8Array<ArrayBuffer>) {
-      await client.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob'`, [], { blob: new Blob([rows]) });
+      await embedded.copy(`copy ${table} (${columns.join(', ')}) from '/dev/blob'`, rows);
     },
-    close: () => client.close(),
+    onFailure: embedded.onFailure,
+    thread: embedded.thread,
+    close: () => embedded.close(),
   };
 }
 

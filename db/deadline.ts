@@ -1,4 +1,5 @@
 import type { Database } from './client';
+import { isConnectionLoss, isStatementTimeout } from './errors';
 
 /**
  * The database did not answer in time (or could not be reached): callers answer 503 "database
@@ -29,8 +30,14 @@ export interface DeadlineOptions {
   what: string;
 }
 
-/** Handed to the work of `withDeadline`: it asks before committing. */
+/** Handed to the work of `withDeadline`: it reports answers, and asks before committing. */
 export interface Deadline {
+  /**
+   * The database answered: the wait starts again from now. A long transaction whose statements
+   * each answer in time (a 10,000-object apply) is not cut short; one that waits `timeoutMs` for
+   * a single answer is.
+   */
+  answered(): void;
   /**
    * Call just before the COMMIT goes out. Throws (so the work rolls back instead) if the caller was
    * already told that the work failed; otherwise the caller is not told so before the COMMIT has
@@ -42,17 +49,22 @@ export interface Deadline {
 }
 
 /**
- * Runs database work that the caller waits for at most `timeoutMs`. When that passes, the caller
- * gets a DatabaseUnavailableError while the work may still be stuck on a hung connection; the work
- * must then never commit: `beforeCommit` throws once the caller has given up, so the transaction
- * rolls back whenever its statements come back. The one race left, a COMMIT that went out just
- * before the timeout and hangs, is closed by waiting `commitGraceMs` after it went out before
- * giving up: by then the server has either committed it or ended the session (rolled back).
+ * Runs database work that the caller waits for at most `timeoutMs` after the database last
+ * answered (`deadline.answered()`; from the start until the first answer). When that passes, the
+ * caller gets a DatabaseUnavailableError while the work may still be stuck on a hung connection;
+ * the work must then never commit: `beforeCommit` throws once the caller has given up, so the
+ * transaction rolls back whenever its statements come back. The one race left, a COMMIT that went
+ * out just before the timeout and hangs, is closed by waiting `commitGraceMs` after it went out
+ * before giving up: by then the server has either committed it or ended the session (rolled back).
  */
 export function withDeadline<T>(options: DeadlineOptions, work: (deadline: Deadline) => Promise<T>): Promise<T> {
   let expired = false;
   let commitSentAt: number | null = null;
+  let lastAnswerAt = Date.now();
   const deadline: Deadline = {
+    answered() {
+      lastAnswerAt = Date.now();
+    },
     beforeCommit() {
       if (expired) throw timeoutError(options, false);
       commitSentAt = Date.now();
@@ -63,12 +75,12 @@ export function withDeadline<T>(options: DeadlineOptions, work: (deadline: Deadl
   };
   return new Promise<T>((resolve, reject) => {
     const expire = () => {
-      if (commitSentAt !== null) {
-        const wait = commitSentAt + options.commitGraceMs - Date.now();
-        if (wait > 0) {
-          timer = setTimeout(expire, wait);
-          return;
-        }
+      // an answer since the timer was set moved the limit: the timer follows it
+      const limit = Math.max(lastAnswerAt + options.timeoutMs, commitSentAt === null ? 0 : commitSentAt + options.commitGraceMs);
+      const wait = limit - Date.now();
+      if (wait > 0) {
+        timer = setTimeout(expire, wait);
+        return;
       }
       expired = true;
       reject(timeoutError(options, commitSentAt !== null));
@@ -124,20 +136,86 @@ export async function probe(ping: () => Promise<boolean>, timeoutMs: number): Pr
 
 /**
  * Gives every transaction on `db` a deadline (./deadline.ts withDeadline): the caller waits at most
- * `timeoutMs`, and a transaction whose caller gave up rolls back instead of committing late. Set
- * once on the handle, so that every repository's transaction has it without knowing of it.
+ * `timeoutMs` for each answer of the database, and a transaction whose caller gave up sends no
+ * more statements and rolls back instead of committing late. Set once on the handle, so that every
+ * repository's transaction has it without knowing of it.
+ *
+ * A transaction whose connection is lost midway (the server ended the session, the network
+ * dropped) is abandoned where it stands: its caller gets the driver's error, its work's next
+ * statement is refused, and the driver is never asked to roll back or commit on that connection.
+ * postgres.js 3.4 would send that ROLLBACK or COMMIT on the closed connection, and it throws from
+ * a timer there (`Cannot read properties of null (reading 'write')`), which ends the process.
  */
 export function guardTransactions(db: Database, options: Omit<DeadlineOptions, 'what'>): void {
   const transaction = db.transaction.bind(db);
   db.transaction = ((work, config) =>
-    withDeadline({ ...options, what: 'a transaction' }, (deadline) =>
-      transaction(async (tx) => {
+    withDeadline({ ...options, what: 'a transaction' }, (deadline) => {
+      let workDone = false;
+      let connectionLost = false;
+      const running = transaction(async (tx) => {
         // it waited for a connection past its deadline: do nothing at all
         if (deadline.expired) throw new DatabaseUnavailableError('timeout', 'the transaction started after its caller gave up');
-        const result = await work(tx);
+        watchStatements(tx, {
+          refusal: () =>
+            connectionLost
+              ? new DatabaseUnavailableError('unreachable', 'the connection was lost in the middle of the transaction')
+              : deadline.expired
+                ? new DatabaseUnavailableError('timeout', 'the transaction went on after its caller gave up')
+                : undefined,
+          answered: () => deadline.answered(),
+        });
+        let result: Awaited<ReturnType<typeof work>>;
+        try {
+          result = await work(tx);
+        } catch (error) {
+          if (connectionLost || isConnectionLoss(error)) return abandoned();
+          // the server's statement_timeout and our deadline are the same limit, and either may
+          // answer first: the caller hears the same timeout whichever did
+          if (isStatementTimeout(error)) throw new DatabaseUnavailableError('timeout', `the database did not answer within ${options.timeoutMs} ms (a transaction): the statement was cancelled`, { cause: error });
+          throw error;
+        } finally {
+          workDone = true;
+        }
+        if (connectionLost) return abandoned();
         // returning lets the driver send COMMIT; throwing makes it roll back
         deadline.beforeCommit();
         return result;
-      }, config),
-    )) as Database['transaction'];
+      }, config);
+      // the driver settles the transaction before its work only when the connection went away
+      running.catch(() => {
+        if (!workDone) connectionLost = true;
+      });
+      return running;
+    })) as Database['transaction'];
 }
+
+/** Never settles: the driver waits on it for good instead of writing to a dead connection. */
+function abandoned(): Promise<never> {
+  return new Promise<never>(() => {});
+}
+
+/**
+ * Every statement of the transaction `tx` passes through here: one is refused (rejects with the
+ * error `refusal` gives, sending nothing) when the transaction must not go on, and `answered` is
+ * called when the database has answered one. `tx` has a session of its own with both drivers.
+ */
+function watchStatements(tx: Transaction, hooks: { refusal(): Error | undefined; answered(): void }): void {
+  const session = tx._.session as unknown as { prepareQuery: (...args: unknown[]) => PreparedStatement };
+  const prepare = session.prepareQuery.bind(session);
+  session.prepareQuery = (...args) => {
+    const prepared = prepare(...args);
+    for (const method of ['execute', 'all'] as const) {
+      const run = prepared[method]?.bind(prepared);
+      if (!run) continue;
+      prepared[method] = (...runArgs) => {
+        const refused = hooks.refusal();
+        if (refused) return Promise.reject(refused);
+        return run(...runArgs).finally(hooks.answered);
+      };
+    }
+    return prepared;
+  };
+}
+
+type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+type PreparedStatement = Partial<Record<'execute' | 'all', (...args: unknown[]) => Promise<unknown>>>;

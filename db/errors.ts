@@ -28,3 +28,28 @@ export function isDatabaseError(error: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * True when an error says the connection to the database is gone (closed, ended, reset), as
+ * opposed to a statement the database refused: such a connection can carry nothing more.
+ */
+export function isConnectionLoss(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 8; depth++, current = current.cause) {
+    const { code } = current as { code?: unknown };
+    if (typeof code === 'string' && (postgresJsConnectionCodes.has(code) || socketCodes.has(code))) return true;
+  }
+  return false;
+}
+
+/**
+ * True when the database cancelled a statement for running past `statement_timeout` (SQLSTATE
+ * 57014): the server's side of the same deadline the caller keeps, which can answer first.
+ */
+export function isStatementTimeout(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 8; depth++, current = current.cause) {
+    if ((current as { code?: unknown }).code === '57014') return true;
+  }
+  return false;
+}

@@ -112,3 +112,70 @@ export const changeVersion = pgTable('change_version', {
   id: integer('id').primaryKey().default(1),
   version: bigint('version', { mode: 'bigint' }).notNull().default(sql`0`),
 });
+
+/**
+ * Metrics history: one model's requests with one key over a minute (`bucket_seconds` 60) or a
+ * quarter hour (900, what long ranges read), as one instance counted them. Rows are only ever
+ * added, never updated: several may cover the same bucket, model and key (the instances of a
+ * fleet, a request counted after its minute was written), and readers add them up. `latency` and
+ * `ttft` are HDR histograms as their non-empty buckets (server/telemetry/histogram.ts), so that a
+ * range's percentiles come from merged histograms.
+ */
+export const metricRollups = pgTable(
+  'metric_rollups',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    bucketStart: timestamp('bucket_start', { withTimezone: true, mode: 'string' }).notNull(),
+    bucketSeconds: integer('bucket_seconds').notNull(),
+    instanceId: text('instance_id').notNull(),
+    modelId: text('model_id').notNull(),
+    keyId: text('key_id').notNull(),
+    requests: integer('requests').notNull(),
+    errors: integer('errors').notNull(),
+    failovers: integer('failovers').notNull(),
+    inputTokens: bigint('input_tokens', { mode: 'number' }).notNull(),
+    outputTokens: bigint('output_tokens', { mode: 'number' }).notNull(),
+    costUsd: doublePrecision('cost_usd').notNull(),
+    latency: text('latency').notNull(),
+    ttft: text('ttft'),
+  },
+  (table) => [index('metric_rollups_bucket').on(table.bucketSeconds, table.bucketStart)],
+);
+
+/**
+ * The fleet: one row per running Grove process on this database, refreshed by its heartbeat
+ * (server/fleet/fleet.ts). `last_seen_at` is the database's clock, so that instances on hosts
+ * whose clocks differ agree on who is alive. `open_rollups` is what the instance has counted but
+ * not stored yet (open and buffered rollups, JSON), so that fleet figures are complete to within
+ * a heartbeat.
+ */
+export const instances = pgTable('instances', {
+  instanceId: text('instance_id').primaryKey(),
+  hostname: text('hostname').notNull(),
+  pid: integer('pid').notNull(),
+  version: text('version').notNull(),
+  startedAt: timestamp('started_at', { withTimezone: true, mode: 'string' }).notNull(),
+  lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'string' }).notNull().default(sql`now()`),
+  openRollups: text('open_rollups').notNull().default('{}'),
+});
+
+/**
+ * Circuit history: one row per change of a model's circuit on one instance (closed, open,
+ * half-open), for the failover timeline. The breakers live in memory; these rows are written in
+ * batches off the request path (server/telemetry/circuit-log.ts) and kept as long as the metric
+ * rollups. `id` is made when the change happens, so that a query reading stored and still
+ * buffered rows counts each once.
+ */
+export const circuitChanges = pgTable(
+  'circuit_changes',
+  {
+    id: text('id').primaryKey(),
+    at: timestamp('at', { withTimezone: true, mode: 'string' }).notNull(),
+    instanceId: text('instance_id').notNull(),
+    modelId: text('model_id').notNull(),
+    fromState: text('from_state').notNull(),
+    toState: text('to_state').notNull(),
+    reason: text('reason').notNull(),
+  },
+  (table) => [index('circuit_changes_at').on(table.at), index('circuit_changes_model_at').on(table.modelId, table.at)],
+);
