@@ -6,7 +6,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import type { TRPCError } from '@trpc/server';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { fastifyTRPCOpenApiPlugin, generateOpenApiDocument } from 'trpc-to-openapi';
+import { fastifyTRPCOpenApiPlugin } from 'trpc-to-openapi';
 import { probe } from '../db/deadline';
 import { projectPath } from '../db/paths';
 import { bearerToken } from './auth/keys';
@@ -15,9 +15,13 @@ import type { Services } from './services';
 import type { Context } from './trpc';
 import { registerRestErrors } from './http/rest-errors';
 import { registerYamlBodies } from './http/yaml-body';
+import { registerJsonBodies } from './http/json-body';
 import { registerV1 } from './http/v1';
+import { registerPrometheus } from './http/prometheus-route';
 import { createChatCompletionsHandler, isChatCompletions } from './http/chat-completions';
 import { requestIdOf } from './http/request-id';
+import { openApiDocument } from './http/openapi-document';
+import { closeSilentConnectionsOnShutdown } from './http/silent-connections';
 
 const defaultStaticDir = projectPath('dist', 'client');
 const READY_PING_TIMEOUT_MS = 1_000;
@@ -28,6 +32,7 @@ export async function buildApp(services: Services) {
   // The gateway's own route is served ahead of fastify's router (see ./http/chat-completions.ts);
   // everything else — the console, tRPC over HTTP and ws, REST, the rest of /v1 — is fastify's.
   const chatCompletions = createChatCompletionsHandler(services);
+  let closeSilentConnections = () => {};
   const app = Fastify({
     serverFactory: (handler) => {
       const server = createServer((request: IncomingMessage, response: ServerResponse) => {
@@ -35,6 +40,7 @@ export async function buildApp(services: Services) {
         else handler(request, response);
       });
       server.keepAliveTimeout = 72_000; // fastify's default, longer than common client pools' idle time
+      closeSilentConnections = closeSilentConnectionsOnShutdown(server);
       return server;
     },
     loggerInstance: services.logger,
@@ -48,7 +54,10 @@ export async function buildApp(services: Services) {
     reply.header('x-request-id', request.id);
   });
   // new gateway requests arriving while the server drains are told to go elsewhere, as fastify tells its own
-  app.addHook('preClose', async () => chatCompletions.close());
+  app.addHook('preClose', async () => {
+    chatCompletions.close();
+    closeSilentConnections();
+  });
   // Before @fastify/websocket's own preClose closes every socket (it is registered after this):
   // running subscriptions finish, or end with an error their clients see; then clients are told
   // to reconnect elsewhere. Telling them first would cut their streams: the tRPC client closes
@@ -78,23 +87,21 @@ export async function buildApp(services: Services) {
       router: appRouter,
       createContext,
       onError: logInternalError,
+      responseMeta: noStoreForMetrics,
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });
 
-  const openApiDocument = generateOpenApiDocument(appRouter, {
-    title: 'Grove management API',
-    description: 'REST view of the tRPC procedures. Authenticate with Authorization: Bearer <admin key>.',
-    version: services.version,
-    baseUrl: '/api',
-  });
-  app.get('/api/openapi.json', async () => openApiDocument);
+  const document = openApiDocument(services.version);
+  app.get('/api/openapi.json', async () => document);
   await app.register(async (scope) => {
     registerRestErrors(scope);
+    registerJsonBodies(scope);
     registerYamlBodies(scope);
-    await scope.register(fastifyTRPCOpenApiPlugin, { basePath: '/api', router: appRouter, createContext: ({ req }: { req: { id?: string; headers: Record<string, string | string[] | undefined> } }) => createContext({ req }), onError: logInternalError });
+    await scope.register(fastifyTRPCOpenApiPlugin, { basePath: '/api', router: appRouter, createContext: ({ req }: { req: { id?: string; headers: Record<string, string | string[] | undefined> } }) => createContext({ req }), onError: logInternalError, responseMeta: noStoreForMetrics });
   });
 
   await registerV1(app as unknown as FastifyInstance, services);
+  registerPrometheus(app as unknown as FastifyInstance, services);
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
@@ -118,6 +125,11 @@ export async function buildApp(services: Services) {
   }
 
   return app;
+}
+
+/** Live figures are never served from a cache: metrics.* and alerts.* answers carry `cache-control: no-store`, on /trpc and /api. */
+function noStoreForMetrics({ paths }: { paths?: readonly string[] }): { headers?: Record<string, string> } {
+  return paths?.length && paths.every((path) => path.startsWith('metrics.') || path.startsWith('alerts.')) ? { headers: { 'cache-control': 'no-store' } } : {};
 }
 
 /** Tells every ws client to reconnect (to another instance) before the server goes away. */

@@ -18,6 +18,17 @@ const envSchema = z.object({
   GROVE_SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(10_000),
   GROVE_DB_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   GROVE_REQUEST_LOG_BUFFER_ROWS: z.coerce.number().int().positive().default(50_000),
+  GROVE_REQUEST_LOG_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  GROVE_REQUEST_LOG_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
+  GROVE_METRICS_RETENTION_DAYS: z.coerce.number().int().positive().default(90),
+  GROVE_METRICS_BUFFER_ROWS: z.coerce.number().int().positive().default(20_000),
+  GROVE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+  GROVE_TELEMETRY: z.enum(['on', 'off']).default('on'),
+  GROVE_DEMO_TRAFFIC: z.enum(['on', 'off']).default('on'),
+  GROVE_ALERT_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
+  GROVE_ALERT_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  GROVE_ALERT_WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(10).max(600_000).default(1_000),
+  GROVE_ALERT_WEBHOOK_QUEUE: z.coerce.number().int().min(1).max(100_000).default(1_000),
 });
 
 export type Config = {
@@ -41,6 +52,25 @@ export type Config = {
   databaseTimeoutMs: number;
   /** request-log rows held in memory while the database cannot take them; the oldest go past it */
   requestLogBufferRows: number;
+  /** how long a request-log row may wait for a full batch before a partial one is written */
+  requestLogIntervalMs: number;
+  /** request-log rows older than this many days are deleted */
+  requestLogRetentionDays: number;
+  /** metric rollups older than this many days are deleted; queries may not reach further back */
+  metricsRetentionDays: number;
+  /** metric rollups held in memory while the database cannot take them; the oldest go past it */
+  metricsBufferRows: number;
+  /** how often an instance tells the fleet it is alive; it counts as gone after three missed beats */
+  heartbeatMs: number;
+  /** false only to measure what telemetry costs (the benchmark): no live figures, rollups or Prometheus counts */
+  telemetry: boolean;
+  /** in demo mode, send gentle background traffic to the demo models (server/gateway/demo-traffic.ts) */
+  demoTraffic: boolean;
+  /**
+   * Alert webhooks: one POST's timeout, tries per delivery, the first retry's wait (doubled for
+   * each next one, up to a minute), and how many deliveries may wait (the oldest go past it)
+   */
+  alertWebhooks: { timeoutMs: number; attempts: number; backoffMs: number; maxQueue: number };
   /** the environment that `{ env: NAME }` secrets are read from */
   env: Record<string, string | undefined>;
 };
@@ -69,6 +99,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownDrainMs: values.GROVE_SHUTDOWN_DRAIN_MS,
     databaseTimeoutMs: values.GROVE_DB_TIMEOUT_MS,
     requestLogBufferRows: values.GROVE_REQUEST_LOG_BUFFER_ROWS,
+    requestLogIntervalMs: values.GROVE_REQUEST_LOG_INTERVAL_MS,
+    requestLogRetentionDays: values.GROVE_REQUEST_LOG_RETENTION_DAYS,
+    metricsRetentionDays: values.GROVE_METRICS_RETENTION_DAYS,
+    metricsBufferRows: values.GROVE_METRICS_BUFFER_ROWS,
+    heartbeatMs: values.GROVE_HEARTBEAT_MS,
+    telemetry: values.GROVE_TELEMETRY === 'on',
+    demoTraffic: values.GROVE_DEMO_TRAFFIC === 'on',
+    alertWebhooks: {
+      timeoutMs: values.GROVE_ALERT_WEBHOOK_TIMEOUT_MS,
+      attempts: values.GROVE_ALERT_WEBHOOK_ATTEMPTS,
+      backoffMs: values.GROVE_ALERT_WEBHOOK_BACKOFF_MS,
+      maxQueue: values.GROVE_ALERT_WEBHOOK_QUEUE,
+    },
     env,
   };
 }

@@ -16,8 +16,8 @@ const CHECK_INTERVAL_MS = 1_000;
  * A notice is `<instance id> <change version>`. The id lets an instance skip its own notices (its
  * snapshot has the change already; a process id would not tell instances apart: pid 1 in every
  * container). The version is the database's change counter (bumped by a trigger in the writing
- * transaction, db/migrations/0001): an instance remembers the version its snapshots include and
- * reloads both snapshots whenever it sees a newer one — in a notice, after every reconnection of
+ * transaction, db/migrations/0001): each snapshot knows the version it includes, and an instance
+ * reloads a snapshot whenever it sees a newer version — in a notice, after every reconnection of
  * its LISTEN connection (notices sent while it was down are lost), and in a check every second that
  * also heals a notice lost any other way (a sender whose NOTIFY failed after its commit).
  */
@@ -31,17 +31,16 @@ export async function syncWithPeers(input: { database: DatabaseHandle; registry:
     return row?.version ?? 0n;
   };
 
-  /** the change version both snapshots include (they may include more) */
-  let loaded = -1n;
-  // The version is read before the snapshots: they are then at least as new as it says.
-  const reload = async () => {
-    const version = await readVersion();
-    await Promise.all([registry.load(), keys.load()]);
-    if (version > loaded) loaded = version;
+  // Each snapshot knows the version it includes (its loads read it first): a store is reloaded
+  // only when the database is ahead of it. An instance's own change loads after its commit, so
+  // neither its own notice nor the next check reads the whole registry again.
+  registry.trackVersion(readVersion);
+  keys.trackVersion(readVersion);
+  const reload = () => Promise.all([registry.load(), keys.load()]).then(() => {});
+  const reloadStale = async (version: bigint) => {
+    await Promise.all([registry.loadedVersion < version ? registry.load() : undefined, keys.loadedVersion < version ? keys.load() : undefined]);
   };
-  const reloadIfBehind = async () => {
-    if ((await readVersion()) > loaded) await reload();
-  };
+  const reloadIfBehind = async () => reloadStale(await readVersion());
   const failed = (what: string) => (error: unknown) => logger.error({ err: error }, `${what} failed`);
 
   await reload();
@@ -60,8 +59,8 @@ export async function syncWithPeers(input: { database: DatabaseHandle; registry:
       const [sender, version] = payload.split(' ');
       if (sender === instanceId) return;
       // a notice without a version (an older instance) cannot be placed: reload
-      if (version !== undefined && /^\d+$/.test(version) && BigInt(version) <= loaded) return;
-      reload().catch(failed('reload after a peer change'));
+      const change = version !== undefined && /^\d+$/.test(version) ? reloadStale(BigInt(version)) : reload();
+      change.catch(failed('reload after a peer change'));
     },
     () => {
       // the first LISTEN follows the load above; any later one follows a reconnection

@@ -1,5 +1,8 @@
+import { alertsRouter } from './routers/alerts';
 import { authRouter, keysRouter } from './routers/auth';
 import { capabilitiesRouter, objectsRouter } from './routers/objects';
+import { eventsRouter } from './routers/events';
+import { metricsRouter } from './routers/metrics';
 import { modelsRouter } from './routers/models';
 import { gatewayRouter } from './routers/gateway';
 import { policiesRouter } from './routers/policies';
@@ -19,6 +22,9 @@ export const appRouter = router({
   decisions: decisionsRouter,
   health: healthRouter,
   policies: policiesRouter,
+  metrics: metricsRouter,
+  alerts: alertsRouter,
+  events: eventsRouter,
 });
 
 /** The type internal TypeScript services and the console import (as a type only). */

@@ -4,18 +4,28 @@ import { openDatabase, type DatabaseHandle } from '../db/client';
 import { projectPath } from '../db/paths';
 import { KeyStore } from './auth/keys';
 import { EventBus } from './events';
+import { LiveFeeds } from './feeds/live-feeds';
 import { Gateway } from './gateway/gateway';
 import { logDemoMode } from './gateway/demo-mode-log';
+import { DemoTraffic } from './gateway/demo-traffic';
 import { databaseSink } from './gateway/log-sink';
 import { RequestLogWriter } from './gateway/request-log';
 import type { Config } from './config';
 import type { Logger } from './logger';
+import { syncAlerts } from './alerts/alert-sync';
+import { Alerts } from './alerts/alerts';
+import { WebhookSender } from './alerts/webhook-sender';
+import { Fleet } from './fleet/fleet';
 import { syncWithPeers } from './peer-sync';
 import { Registry } from './registry/registry';
 import { listAudit, writeAudit, type AuditRow } from './registry/repository';
 import { createSecretBox, loadSecretKey } from './secrets';
 import { seedDemo } from './seed';
 import { SubscriptionDrain } from './subscription-drain';
+import { emitObjectChanges } from './telemetry/object-changes';
+import { ListenerErrors } from './telemetry/listener-errors';
+import { Telemetry } from './telemetry/telemetry';
+import { wireEvents } from './telemetry/wire-events';
 
 /** Everything a request handler may use, built once at start. */
 export interface Services {
@@ -25,8 +35,21 @@ export interface Services {
   registry: Registry;
   keys: KeyStore;
   events: EventBus;
+  /** event consumers that threw, counted */
+  listenerErrors: ListenerErrors;
   gateway: Gateway;
   requestLog: RequestLogWriter;
+  /** live figures, metric history, retention */
+  telemetry: Telemetry;
+  /** the living demo's background traffic; absent when GROVE_DEMO_TRAFFIC=off */
+  demoTraffic?: DemoTraffic;
+  /** AlertRules' states, evaluated every second, and their webhooks */
+  alerts: Alerts;
+  webhooks: WebhookSender;
+  /** what the live subscriptions follow: events.feed and metrics.liveFeed */
+  feeds: LiveFeeds;
+  /** the Grove processes on this database */
+  fleet: Fleet;
   /** the running subscriptions that shutdown lets finish (server/app.ts) */
   subscriptions: SubscriptionDrain;
   version: string;
@@ -65,14 +88,38 @@ export async function createServices(config: Config, logger: Logger): Promise<{ 
   // Several instances on one PostgreSQL: a change made by one reaches the others' snapshots.
   const peers = await syncWithPeers({ database, registry, keys, logger });
 
-  const events = new EventBus();
-  const gateway = new Gateway(registry, events, { deadlineMs: config.requestDeadlineMs, defaultRateLimitPerMinute: config.rateLimitPerMinute });
-  const requestLog = new RequestLogWriter(databaseSink(database), logger, { maxQueue: config.requestLogBufferRows });
+  const listenerErrors = new ListenerErrors(logger);
+  const events = new EventBus(listenerErrors.report);
+  // this start of this process: in its heartbeat, in rollup rows, and in the ids of the live feeds
+  const instanceId = randomBytes(6).toString('hex');
+  const version = packageVersion();
+  const startedAt = new Date().toISOString();
+  // it publishes telemetry's unstored rows (made below) from its first beat, once started
+  const fleet = new Fleet(database.db, logger, { instanceId, version, startedAt, heartbeatMs: config.heartbeatMs, unstored: () => telemetry.unstored() });
+  const gateway = new Gateway(registry, events, { deadlineMs: config.requestDeadlineMs, defaultRateLimitPerMinute: config.rateLimitPerMinute, fleetSize: () => fleet.size() });
+  registry.beforeSwap((snapshot, pause) => gateway.prepare(snapshot, pause));
+  const requestLog = new RequestLogWriter(databaseSink(database), logger, { maxQueue: config.requestLogBufferRows, intervalMs: config.requestLogIntervalMs });
   logDemoMode(registry, gateway, logger);
-  events.on((event) => {
-    if (event.type === 'request.completed') requestLog.enqueue(event);
-    else logger.warn(event, 'circuit changed');
+  const webhooks = new WebhookSender({ ...config.alertWebhooks, maxBackoffMs: 60_000, concurrency: 8 }, logger, `grove/${version}`);
+  // the same instance id as the fleet's: the alerts it tells its peers about are its own traffic's
+  const alerts = new Alerts(registry, events, webhooks, instanceId);
+  const feeds = new LiveFeeds(instanceId);
+  const telemetry = new Telemetry(database, events, logger, {
+    enabled: config.telemetry,
+    metricsDays: config.metricsRetentionDays,
+    requestLogDays: config.requestLogRetentionDays,
+    bufferRows: config.metricsBufferRows,
+    instanceId,
+    alerts,
   });
+  wireEvents(events, { logger, requestLog, metrics: config.telemetry ? telemetry.aggregator : undefined, circuits: telemetry.circuits, alerts, feeds }, listenerErrors.report);
+  telemetry.start();
+  await fleet.start();
+  telemetry.addPeers(fleet);
+  const alertPeers = await syncAlerts({ database, alerts, logger });
+  registry.onCommitted((changes, actor) => emitObjectChanges(events, changes, actor));
+  // after the consumers are wired: its first requests are counted like any other
+  const demoTraffic = config.demoTraffic ? new DemoTraffic(registry, gateway, logger) : undefined;
 
   const services: Services = {
     config,
@@ -81,16 +128,28 @@ export async function createServices(config: Config, logger: Logger): Promise<{ 
     registry,
     keys,
     events,
+    listenerErrors,
     gateway,
     requestLog,
+    telemetry,
+    demoTraffic,
+    alerts,
+    webhooks,
+    feeds,
+    fleet,
     subscriptions: new SubscriptionDrain(),
-    version: packageVersion(),
-    startedAt: new Date().toISOString(),
+    version,
+    startedAt,
     audit: (actor, action, detail) => writeAudit(database.db, { actor, action, detail }),
     listAudit: (limit) => listAudit(database.db, limit),
     async close() {
       peers.stop();
-      await requestLog.flush();
+      demoTraffic?.close();
+      await alertPeers.stop();
+      webhooks.close();
+      await Promise.all([requestLog.flush(), telemetry.close()]);
+      // after telemetry stored its last rows: peers never see them twice
+      await fleet.stop();
       await database.close();
     },
   };

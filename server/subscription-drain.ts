@@ -4,6 +4,17 @@ interface Running {
   /** rejects the subscription's pending step: it ends with this error */
   end(error: TRPCError): void;
   finished: Promise<void>;
+  /** a feed that never finishes by itself: ended as soon as shutdown begins */
+  endless: boolean;
+}
+
+export interface TrackOptions {
+  /**
+   * The subscription follows a feed and never finishes by itself (events.feed, metrics.liveFeed):
+   * shutdown ends it at once with "server shutting down" rather than waiting the whole deadline
+   * for it. Its client resubscribes elsewhere with its lastEventId.
+   */
+  endless?: boolean;
 }
 
 function shuttingDown(): TRPCError {
@@ -28,11 +39,11 @@ export class SubscriptionDrain {
    * Wraps a subscription's events. The source is not started when the server is shutting down;
    * `cancel` stops its work (an upstream call) when the deadline ends it.
    */
-  track<T>(source: AsyncGenerator<T, unknown>, cancel: () => void = () => {}): AsyncGenerator<T, void> {
-    return this.iterate(source, cancel);
+  track<T>(source: AsyncGenerator<T, unknown>, cancel: () => void = () => {}, options: TrackOptions = {}): AsyncGenerator<T, void> {
+    return this.iterate(source, cancel, options.endless ?? false);
   }
 
-  private async *iterate<T>(source: AsyncGenerator<T, unknown>, cancel: () => void): AsyncGenerator<T, void> {
+  private async *iterate<T>(source: AsyncGenerator<T, unknown>, cancel: () => void, endless: boolean): AsyncGenerator<T, void> {
     if (this.closing) {
       await source.return(undefined);
       throw shuttingDown();
@@ -45,7 +56,7 @@ export class SubscriptionDrain {
       reject(error);
       cancel();
     };
-    const entry: Running = { end, finished: new Promise((resolve) => (markFinished = resolve)) };
+    const entry: Running = { end, finished: new Promise((resolve) => (markFinished = resolve)), endless };
     this.running.add(entry);
     try {
       for (;;) {
@@ -63,12 +74,15 @@ export class SubscriptionDrain {
   }
 
   /**
-   * Refuses new subscriptions, waits up to `deadlineMs` for the running ones to finish, then ends
-   * the rest with "server shutting down". Resolves once every one has ended and its last message
+   * Refuses new subscriptions, ends the endless ones (feeds) at once, waits up to `deadlineMs` for
+   * the others to finish, then ends the rest with "server shutting down". Resolves once every one has ended and its last message
    * (the completion or the error) has been handed to its socket, so the sockets may close after.
    */
   async close(deadlineMs: number): Promise<{ finished: number; ended: number }> {
     this.closing = true;
+    const feeds = [...this.running].filter((entry) => entry.endless);
+    for (const entry of feeds) entry.end(shuttingDown());
+    await Promise.all(feeds.map((entry) => entry.finished));
     const running = [...this.running];
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'deadline'>((resolve) => (timer = setTimeout(resolve, deadlineMs, 'deadline')));
@@ -80,6 +94,6 @@ export class SubscriptionDrain {
     // tRPC sends a subscription's last message a few promise turns after its iterator settles:
     // one turn of the event loop lets every such message reach its socket before it closes.
     await new Promise((resolve) => setImmediate(resolve));
-    return { finished: running.length - remaining.length, ended: remaining.length };
+    return { finished: running.length - remaining.length, ended: feeds.length + remaining.length };
   }
 }

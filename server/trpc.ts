@@ -2,7 +2,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { GroveError, isDatabaseUnavailable } from './errors';
 import { renderTRPCError, trpcErrorData } from './http/render-trpc-error';
-import { mayInvoke } from './auth/may-invoke';
+import { mayInvoke, mayReadMetrics } from './auth/may-invoke';
 import { isAsyncIterable, untilRevoked } from './auth/until-revoked';
 import type { Principal, Scope } from './auth/keys';
 import type { Services } from './services';
@@ -25,8 +25,9 @@ const t = initTRPC
       // Errors say what, never where: no stack, and no message of an error we did not expect
       // (it may name a file, a query or a host); the server log has them (app.ts onError).
       if (!ctx?.services.config.devErrors) {
-        const message = error.code === 'INTERNAL_SERVER_ERROR' ? 'internal server error' : shape.message;
-        return { ...shape, message, data: { ...shape.data, problems, retryAfterSeconds } };
+        // an internal error's problems are the server's own (an output that failed its schema)
+        if (error.code === 'INTERNAL_SERVER_ERROR') return { ...shape, message: 'internal server error', data: { ...shape.data, problems: undefined, retryAfterSeconds } };
+        return { ...shape, data: { ...shape.data, problems, retryAfterSeconds } };
       }
       return { ...shape, data: { ...shape.data, problems, retryAfterSeconds, stack: error.stack } };
     },
@@ -85,3 +86,11 @@ export const invokeProcedure = publicProcedure.use(currentPrincipal).use(
 );
 /** Registry management and everything that reads it. */
 export const adminProcedure = publicProcedure.use(currentPrincipal).use(requireScope('admin'));
+/** Figures only: admin keys and keys with the `metrics` scope (a dashboard's, a scraper's). */
+export const metricsProcedure = publicProcedure.use(currentPrincipal).use(
+  t.middleware(({ ctx, next }) => {
+    if (!ctx.principal) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'missing or invalid API key: send Authorization: Bearer <key>' });
+    if (!mayReadMetrics(ctx.principal)) throw new TRPCError({ code: 'FORBIDDEN', message: 'this key lacks the "metrics" scope' });
+    return next({ ctx: { ...ctx, principal: ctx.principal } });
+  }),
+);

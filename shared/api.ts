@@ -1,17 +1,37 @@
 import { z } from 'zod';
-import { KINDS, LIFECYCLES, PROVIDERS, statusSchema } from './objects';
+import { capabilityObjectInputSchema, capabilityObjectSchema, capabilitySpecSchema, KINDS, LIFECYCLES, metadataSchema, modelObjectInputSchema, modelObjectSchema, modelSpecViewSchema, PROVIDERS } from './objects';
+import type { CapabilityObject, GroveObject, Kind, ModelObject } from './objects';
+import { routingPolicyObjectInputSchema, routingPolicyObjectSchema, routingPolicySpecSchema, type RoutingPolicyObject } from './policy';
+import { alertRuleObjectInputSchema, alertRuleObjectSchema, alertRuleSpecViewSchema, type AlertRuleObject } from './alerts';
 
-/** Schemas of what crosses the API that are not GroveObjects themselves. */
+/** Schemas of what crosses the registry's API: GroveObjects as it returns them, and its other bodies. */
 
-export const groveObjectSchema = z
-  .object({
-    apiVersion: z.string(),
-    kind: z.enum(KINDS),
-    metadata: z.object({ id: z.string(), title: z.string().optional(), description: z.string().optional(), labels: z.record(z.string(), z.string()).optional() }),
-    spec: z.record(z.string(), z.unknown()),
-    status: statusSchema,
-  })
-  .meta({ id: 'GroveObject' });
+/** Each kind's object as every endpoint returns it. */
+export interface ObjectsByKind {
+  Model: ModelObject;
+  Capability: CapabilityObject;
+  RoutingPolicy: RoutingPolicyObject;
+  AlertRule: AlertRuleObject;
+}
+/**
+ * The kinds the registry stores, in the order an export lists them: each after the kinds it refers
+ * to (models name capabilities; policies and alert rules name models), so an export applies cleanly.
+ */
+export const VIEW_KINDS = ['Capability', 'Model', 'RoutingPolicy', 'AlertRule'] as const satisfies ReadonlyArray<keyof ObjectsByKind>;
+export type ObjectOf<K extends Kind> = K extends keyof ObjectsByKind ? ObjectsByKind[K] : GroveObject<K>;
+
+/** A GroveObject of any kind, as every endpoint returns it. */
+export const groveObjectSchema = z.discriminatedUnion('kind', [modelObjectSchema, capabilityObjectSchema, routingPolicyObjectSchema, alertRuleObjectSchema]).meta({ id: 'GroveObject' });
+export type GroveObjectView = z.output<typeof groveObjectSchema>;
+
+/** A GroveObject of any kind as an operator writes it (what apply takes). */
+export const groveObjectInputSchema = z.discriminatedUnion('kind', [modelObjectInputSchema, capabilityObjectInputSchema, routingPolicyObjectInputSchema, alertRuleObjectInputSchema]);
+
+const modelShape = modelObjectInputSchema.shape;
+/** A Model as models.create takes it: the envelope fields the route implies may be left out. */
+export const modelObjectBodySchema = z.object({ ...modelShape, apiVersion: modelShape.apiVersion.optional(), kind: modelShape.kind.optional() });
+/** …and as models.update does: the id comes from the route. */
+export const modelObjectUpdateBodySchema = modelObjectBodySchema.extend({ metadata: modelShape.metadata.optional() });
 
 export const listModelsInputSchema = z
   .object({
@@ -28,14 +48,23 @@ export const listModelsInputSchema = z
   .default({ sort: 'id', order: 'asc' });
 export type ListModelsInput = Partial<z.output<typeof listModelsInputSchema>>;
 
-export const historyEntrySchema = z.object({
-  revision: z.number(),
-  action: z.string(),
-  actor: z.string(),
-  createdAt: z.string(),
-  metadata: z.record(z.string(), z.unknown()),
-  spec: z.unknown(),
-});
+/** One revision of an object: who changed it, when, and its spec then (secrets redacted). */
+export function revisionSchema<S extends z.ZodType>(spec: S) {
+  return z.object({
+    revision: z.number().int(),
+    /** create, update, delete, rollback, or a lifecycle transition */
+    action: z.string(),
+    actor: z.string(),
+    createdAt: z.string(),
+    metadata: metadataSchema,
+    spec,
+  });
+}
+export const modelRevisionSchema = revisionSchema(modelSpecViewSchema);
+export const policyRevisionSchema = revisionSchema(routingPolicySpecSchema);
+export const alertRuleRevisionSchema = revisionSchema(alertRuleSpecViewSchema);
+export const anyRevisionSchema = revisionSchema(z.union([modelSpecViewSchema, capabilitySpecSchema, routingPolicySpecSchema, alertRuleSpecViewSchema]));
+export type Revision<S> = Omit<z.output<typeof anyRevisionSchema>, 'spec'> & { spec: S };
 
 export const applyResultSchema = z.object({
   kind: z.enum(KINDS),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describedAs } from './described-as';
 
 /**
  * GroveObjects: everything an operator declares. The field names here are a public contract:
@@ -104,7 +105,8 @@ export type Simulation = z.infer<typeof simulationSchema>;
 
 const baseUrl = z
   .url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' })
-  .transform((u) => u.replace(/\/+$/, ''));
+  // overwrite, not transform: the type stays a string, so the OpenAPI document can describe it
+  .overwrite((u) => u.replace(/\/+$/, ''));
 
 const modelSpecFields = {
   provider: z.enum(PROVIDERS),
@@ -162,24 +164,24 @@ export const capabilitySpecSchema = z
   .strict();
 export type CapabilitySpec = z.output<typeof capabilitySpecSchema>;
 
-export const statusSchema = z
-  .object({
-    revision: z.number().int(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .catchall(z.unknown());
-export type ObjectStatus = z.infer<typeof statusSchema>;
+/** What the server observed, read-only. */
+export const statusSchema = z.object({
+  revision: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type ObjectStatus = z.output<typeof statusSchema>;
 
-const envelope = {
+/** The fields every kind's input schema shares: `{ ...objectEnvelope, kind: z.literal(KIND), spec }`. */
+export const objectEnvelope = {
   apiVersion: z.literal(API_VERSION, { message: `apiVersion must be "${API_VERSION}"` }),
   metadata: metadataSchema,
   /** read-only; accepted on input (so export → apply works) and ignored */
-  status: z.unknown().optional(),
+  status: describedAs(statusSchema).optional(),
 };
 
 export const modelObjectInputSchema = z
-  .object({ ...envelope, kind: z.literal('Model'), spec: modelSpecInputSchema })
+  .object({ ...objectEnvelope, kind: z.literal('Model'), spec: modelSpecInputSchema })
   .strict()
   .superRefine((object, ctx) => {
     const id = (object.metadata as { id?: unknown } | undefined)?.id;
@@ -191,9 +193,10 @@ export const modelObjectInputSchema = z
 export type ModelObjectInput = z.input<typeof modelObjectInputSchema>;
 
 export const capabilityObjectInputSchema = z
-  .object({ ...envelope, kind: z.literal('Capability'), spec: capabilitySpecSchema })
+  .object({ ...objectEnvelope, kind: z.literal('Capability'), spec: capabilitySpecSchema })
   .strict();
 
+/** A GroveObject of any kind as the registry holds it; each kind's precise view is below. */
 export interface GroveObject<K extends Kind = Kind, S = Record<string, unknown>> {
   apiVersion: typeof API_VERSION;
   kind: K;
@@ -201,5 +204,14 @@ export interface GroveObject<K extends Kind = Kind, S = Record<string, unknown>>
   spec: S;
   status: ObjectStatus;
 }
-export type ModelObject = GroveObject<'Model', ModelSpec>;
-export type CapabilityObject = GroveObject<'Capability', CapabilitySpec>;
+
+/** A Model as every endpoint returns it: secrets redacted, status read-only. */
+export const modelObjectSchema = z
+  .object({ apiVersion: z.literal(API_VERSION), kind: z.literal('Model'), metadata: metadataSchema, spec: modelSpecViewSchema, status: statusSchema })
+  .meta({ id: 'Model' });
+export type ModelObject = z.output<typeof modelObjectSchema>;
+
+export const capabilityObjectSchema = z
+  .object({ apiVersion: z.literal(API_VERSION), kind: z.literal('Capability'), metadata: metadataSchema, spec: capabilitySpecSchema, status: statusSchema })
+  .meta({ id: 'Capability' });
+export type CapabilityObject = z.output<typeof capabilityObjectSchema>;

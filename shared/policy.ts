@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { API_VERSION, CORE_CAPABILITIES, capabilityName, metadataSchema, objectId } from './objects';
+import { API_VERSION, CORE_CAPABILITIES, capabilityName, metadataSchema, objectEnvelope, objectId, statusSchema } from './objects';
 import type { CapabilityObject, ModelObject } from './objects';
+import { finishSteps, ITEMS_PER_STEP, type Steps } from './steps';
 
 /**
  * RoutingPolicy: priority-ordered declarative rules `{ name, priority, when, route }` and a default
@@ -125,18 +126,14 @@ export type RoutingPolicySpecInput = z.input<typeof routingPolicySpecSchema>;
 /** The policy in force before an operator applies one: rank every active model by all five core capabilities. */
 export const DEFAULT_POLICY_SPEC: RoutingPolicySpec = Object.freeze(routingPolicySpecSchema.parse({ default: {} }));
 
-export const routingPolicyObjectInputSchema = z
-  .object({
-    apiVersion: z.literal(API_VERSION, { message: `apiVersion must be "${API_VERSION}"` }),
-    kind: z.literal('RoutingPolicy'),
-    metadata: metadataSchema,
-    spec: routingPolicySpecSchema,
-    /** read-only; accepted on input (so export → apply works) and ignored */
-    status: z.unknown().optional(),
-  })
-  .strict();
+export const routingPolicyObjectInputSchema = z.object({ ...objectEnvelope, kind: z.literal('RoutingPolicy'), spec: routingPolicySpecSchema }).strict();
 export type RoutingPolicyObjectInput = z.input<typeof routingPolicyObjectInputSchema>;
-export type RoutingPolicyObject = z.output<typeof routingPolicyObjectInputSchema>;
+
+/** A RoutingPolicy as every endpoint returns it. */
+export const routingPolicyObjectSchema = z
+  .object({ apiVersion: z.literal(API_VERSION), kind: z.literal('RoutingPolicy'), metadata: metadataSchema, spec: routingPolicySpecSchema, status: statusSchema })
+  .meta({ id: 'RoutingPolicy' });
+export type RoutingPolicyObject = z.output<typeof routingPolicyObjectSchema>;
 
 /** One thing wrong with a policy; `path` is relative to the policy's `spec`. */
 export interface PolicyProblem {
@@ -217,6 +214,11 @@ export function validatePolicyAgainstRegistry(spec: unknown, models: readonly Mo
  * `[modelId, 'spec', field]`.
  */
 export function findFallbackCycles(models: readonly ModelReference[]): PolicyProblem[] {
+  return finishSteps(fallbackCycleSteps(models));
+}
+
+/** findFallbackCycles in steps (./steps.ts). */
+export function* fallbackCycleSteps(models: readonly ModelReference[]): Steps<PolicyProblem[]> {
   const problems: PolicyProblem[] = [];
   const byId = new Map(models.map((model) => [model.metadata.id, model]));
   for (const field of ['fallbacks', 'replacement'] as const) {
@@ -224,7 +226,8 @@ export function findFallbackCycles(models: readonly ModelReference[]): PolicyPro
       const value = byId.get(id)?.spec[field];
       return (Array.isArray(value) ? value : value ? [value] : []).filter((target) => byId.has(target));
     };
-    for (const model of models) {
+    for (const [position, model] of models.entries()) {
+      if (position % ITEMS_PER_STEP === 0) yield;
       const id = model.metadata.id;
       const value = model.spec[field];
       for (const target of Array.isArray(value) ? value : value ? [value] : []) {
@@ -235,9 +238,10 @@ export function findFallbackCycles(models: readonly ModelReference[]): PolicyPro
     // A cycle never leaves its strongly connected component: only models in a cyclic component
     // are searched, and only within it, so an acyclic registry costs one linear pass however
     // long its chains are (a search from every model was quadratic in a 10,000-model apply).
-    const component = cyclicComponents([...byId.keys()], next);
+    const component = yield* cyclicComponents([...byId.keys()], next);
     // depth-first search from each such model; a path that returns to its start is a cycle
     for (const start of [...component.keys()].sort()) {
+      yield;
       const own = component.get(start);
       const stack: { id: string; path: string[] }[] = [{ id: start, path: [start] }];
       const visited = new Set<string>();
@@ -267,7 +271,7 @@ export function findFallbackCycles(models: readonly ModelReference[]): PolicyPro
  * The models that lie on some cycle, each mapped to the number of its strongly connected
  * component (Tarjan's algorithm, iterative so that a 10,000-model chain does not overflow the stack).
  */
-function cyclicComponents(ids: readonly string[], next: (id: string) => string[]): Map<string, number> {
+function* cyclicComponents(ids: readonly string[], next: (id: string) => string[]): Steps<Map<string, number>> {
   const index = new Map<string, number>();
   const lowLink = new Map<string, number>();
   const onStack = new Set<string>();
@@ -275,6 +279,7 @@ function cyclicComponents(ids: readonly string[], next: (id: string) => string[]
   const cyclic = new Map<string, number>();
   let counter = 0;
   let components = 0;
+  let visits = 0;
   for (const root of ids) {
     if (index.has(root)) continue;
     const work: { id: string; targets: string[]; position: number }[] = [];
@@ -287,6 +292,7 @@ function cyclicComponents(ids: readonly string[], next: (id: string) => string[]
     };
     enter(root);
     while (work.length > 0) {
+      if (++visits % ITEMS_PER_STEP === 0) yield;
       const frame = work[work.length - 1]!;
       if (frame.position < frame.targets.length) {
         const target = frame.targets[frame.position++]!;

@@ -1,17 +1,8 @@
+import type { UPSTREAM_ERROR_KINDS } from '../../shared/decision';
 import type { ProviderName } from './types';
 
 /** Every upstream failure, normalised. The failover loop reads only `kind` and `retryable`. */
-export type UpstreamErrorKind =
-  | 'auth'
-  | 'rate_limit'
-  | 'overloaded'
-  | 'timeout'
-  | 'connection'
-  | 'bad_request'
-  | 'not_found'
-  | 'content_filter'
-  | 'server'
-  | 'aborted';
+export type UpstreamErrorKind = (typeof UPSTREAM_ERROR_KINDS)[number];
 
 /** The one place that decides whether another attempt (on this model or the next) may succeed. */
 export function isRetryable(kind: UpstreamErrorKind): boolean {

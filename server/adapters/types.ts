@@ -86,7 +86,17 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** An HTTP request as an adapter sends it (the connection test shows it, with the key redacted). */
+export interface UpstreamRequest {
+  method: 'POST';
+  url: string;
+  headers: Record<string, string>;
+  body: Record<string, unknown>;
+}
+
 export interface ProviderAdapter {
+  /** The request `generate` sends, built by the same functions; absent for in-process adapters (simulated). */
+  describe?(target: ModelTarget, request: ChatRequest): UpstreamRequest;
   generate(target: ModelTarget, request: ChatRequest, options: CallOptions): Promise<ChatResult>;
   /**
    * The deltas in batches, each never empty: what one read from the upstream carried (a network

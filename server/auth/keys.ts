@@ -3,8 +3,10 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { apiKeys } from '../../db/schema';
 
-export const SCOPES = ['admin', 'invoke'] as const;
-export type Scope = (typeof SCOPES)[number];
+import type { ApiKeyView, Scope } from '../../shared/system';
+
+export { SCOPES } from '../../shared/system';
+export type { ApiKeyView, Scope };
 
 /** Who is calling: resolved from `Authorization: Bearer <key>` against the in-memory key snapshot. */
 export interface Principal {
@@ -12,16 +14,6 @@ export interface Principal {
   name: string;
   scopes: Scope[];
   rateLimitPerMinute: number | null;
-}
-
-export interface ApiKeyView {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: Scope[];
-  rateLimitPerMinute: number | null;
-  createdAt: string;
-  revokedAt: string | null;
 }
 
 export function hashKey(key: string): string {
@@ -55,9 +47,19 @@ export class KeyStore {
   /** one per active key that something waits on (open subscriptions): aborted when the key goes */
   private revocations = new Map<string, AbortController>();
   private listeners = new Set<() => void>();
+  /** when each key last authenticated a request on this instance (ms); memory only, so it starts empty at every start */
+  private lastUsed = new Map<string, number>();
   private loading: Promise<void> = Promise.resolve();
+  private readVersion: (() => Promise<bigint>) | null = null;
+  /** the database's change version the keys include at least (with PostgreSQL; see Registry.trackVersion) */
+  loadedVersion = -1n;
 
   constructor(private readonly db: Database) {}
+
+  /** Each load reads the database's change version first (server/peer-sync.ts). */
+  trackVersion(readVersion: () => Promise<bigint>): void {
+    this.readVersion = readVersion;
+  }
 
   /**
    * Called after this instance creates or revokes a key (not after a reload), so that other
@@ -79,6 +81,7 @@ export class KeyStore {
   }
 
   private async reload(): Promise<void> {
+    const version = this.readVersion ? await this.readVersion() : undefined;
     const rows = await this.db
       .select({ id: apiKeys.id, name: apiKeys.name, hash: apiKeys.hash, scopes: apiKeys.scopes, rateLimitPerMinute: apiKeys.rateLimitPerMinute })
       .from(apiKeys)
@@ -92,6 +95,7 @@ export class KeyStore {
       this.revocations.delete(keyId);
       controller.abort();
     }
+    if (version !== undefined && version > this.loadedVersion) this.loadedVersion = version;
   }
 
   /** The key's principal as it is now: undefined once it was revoked (here or on another instance). */
@@ -110,13 +114,23 @@ export class KeyStore {
   authenticate(key: string | undefined): Principal | undefined {
     if (!key) return undefined;
     const remembered = this.byKey.get(key);
-    if (remembered) return remembered;
+    if (remembered) {
+      this.lastUsed.set(remembered.keyId, Date.now());
+      return remembered;
+    }
     const principal = this.byHash.get(hashKey(key));
     if (principal) {
       if (this.byKey.size >= REMEMBERED_KEYS) this.byKey.clear();
       this.byKey.set(key, principal);
+      this.lastUsed.set(principal.keyId, Date.now());
     }
     return principal;
+  }
+
+  /** When the key last authenticated a request on this instance since it started, or null. */
+  lastUsedAt(keyId: string): string | null {
+    const at = this.lastUsed.get(keyId);
+    return at === undefined ? null : new Date(at).toISOString();
   }
 
   get size(): number {
@@ -141,12 +155,21 @@ export class KeyStore {
     return { key, view: toView(row!) };
   }
 
-  /** The bootstrap key from GROVE_ADMIN_KEY: registered once, idempotently. */
+  /**
+   * The bootstrap key from GROVE_ADMIN_KEY: registered once, idempotently. Instances of a fleet
+   * may start together on an empty database: the insert yields to one already there (the hash is
+   * unique) instead of failing the start of every instance but one.
+   */
   async ensure(key: string, name: string, scopes: Scope[]): Promise<void> {
-    const existing = await this.db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.hash, hashKey(key)));
-    if (existing.length === 0) await this.create({ name, scopes, key });
-    else await this.load();
+    const inserted = await this.db
+      .insert(apiKeys)
+      .values({ id: 'key_' + randomBytes(6).toString('hex'), name, hash: hashKey(key), prefix: key.slice(0, 10), scopes, rateLimitPerMinute: null })
+      .onConflictDoNothing({ target: apiKeys.hash })
+      .returning({ id: apiKeys.id });
+    await this.load();
+    if (inserted.length > 0) this.changed();
   }
+
 
   async list(): Promise<ApiKeyView[]> {
     const rows = await this.db.select(viewColumns).from(apiKeys).orderBy(apiKeys.createdAt);

@@ -7,3 +7,8 @@ import type { Principal } from './keys';
 export function mayInvoke(principal: Pick<Principal, 'scopes'>): boolean {
   return principal.scopes.includes('invoke') || principal.scopes.includes('admin');
 }
+
+/** Whether a key may read figures (/metrics, metrics.*): `metrics` keys, and `admin` keys. */
+export function mayReadMetrics(principal: Pick<Principal, 'scopes'>): boolean {
+  return principal.scopes.includes('metrics') || principal.scopes.includes('admin');
+}

@@ -1,4 +1,5 @@
 import { call, connect, connectionHelp, connectionOptions, parseCommand, UsageError, type CliIo } from './command';
+import type { ExplainedDecision } from '../../shared/decision';
 
 export const explainHelp = `Usage:
   grove explain [--model auto|ID|ALIAS] [--prompt TEXT | --prompt-tokens N] [--max-tokens N]
@@ -70,19 +71,9 @@ export async function explainCommand(args: string[], io: CliIo): Promise<number>
   // a request that would be refused is still explained; the exit code tells scripts it would fail
   const code = refusal ? 1 : 0;
   if (output === 'json') return io.stdout.write(JSON.stringify({ decision, refusal }, null, 2) + '\n'), code;
-  io.stdout.write(formatDecision(decision as ExplainedDecision));
+  io.stdout.write(formatDecision(decision));
   if (refusal) io.stdout.write(`\nwould be refused: ${refusal.status} ${refusal.code ?? ''}: ${refusal.message}\n`);
   return code;
-}
-
-interface ExplainedDecision {
-  id: string;
-  requestedModel: string;
-  rule: { name: string; priority: number } | null;
-  strategy: string;
-  chain: string[];
-  candidates: Array<{ modelId: string; eligible: boolean; excluded?: { reason: string; detail: string }; score?: { rank: number; total: number; capabilityFit: number; cost: number; latency: number | null; health: number } }>;
-  failure?: { message: string };
 }
 
 export function formatDecision(decision: ExplainedDecision): string {
@@ -91,13 +82,15 @@ export function formatDecision(decision: ExplainedDecision): string {
     `rule      ${decision.rule ? `${decision.rule.name} (priority ${decision.rule.priority})` : 'default route'}`,
     `strategy  ${decision.strategy}`,
     `chain     ${decision.chain.length ? decision.chain.join(' → ') : `(empty) ${decision.failure?.message ?? ''}`}`,
+    ...(decision.probe ? [`probe     ${decision.probe.modelId} first (${decision.probe.reason.replaceAll('_', ' ')})`] : []),
     '',
     'candidates:',
   ];
   for (const candidate of decision.candidates) {
     if (candidate.score) {
-      const { rank, total, capabilityFit, cost, latency, health } = candidate.score;
-      lines.push(`  #${rank} ${candidate.modelId}  score ${total.toFixed(1)}  fit ${capabilityFit.toFixed(1)}  $${cost.toFixed(2)}/1M  latency ${latency === null ? '?' : `${latency.toFixed(0)} ms`}  health ${health.toFixed(0)}`);
+      const { rank, total, capabilityFit, cost, latency, latencyAgeMs, health } = candidate.score;
+      const age = latencyAgeMs == null ? '' : ` (${(latencyAgeMs / 1000).toFixed(1)} s old)`;
+      lines.push(`  #${rank} ${candidate.modelId}  score ${total.toFixed(1)}  fit ${capabilityFit.toFixed(1)}  $${cost.toFixed(2)}/1M  latency ${latency === null ? '?' : `${latency.toFixed(0)} ms${age}`}  health ${health.toFixed(0)}`);
     } else if (candidate.excluded) {
       lines.push(`  -  ${candidate.modelId}  excluded: ${candidate.excluded.reason} (${candidate.excluded.detail})`);
     }

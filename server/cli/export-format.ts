@@ -28,6 +28,7 @@ const preferredOrder = [
   ...['provider', 'model', 'baseUrl', 'apiKey', 'env', 'set', 'last4', 'capabilities', ...CORE_CAPABILITIES, 'contextWindow', 'maxOutputTokens'],
   ...['pricing', 'inputPer1M', 'outputPer1M', 'timeoutMs', 'fallbacks', 'aliases', 'lifecycle', 'replacement', 'headers', 'simulation', 'latencyMs'],
   ...['description', 'defaultScore', 'rules', 'name', 'priority', 'when', 'route', 'default', 'strategy'],
+  ...['metric', 'comparator', 'threshold', 'windowSeconds', 'forSeconds', 'webhook', 'url'],
 ];
 const rank = new Map(preferredOrder.map((key, index) => [key, index]));
 

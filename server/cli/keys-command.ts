@@ -1,7 +1,7 @@
 import { call, connect, connectionHelp, connectionOptions, parseCommand, UsageError, type CliIo } from './command';
 
 export const keysHelp = `Usage:
-  grove keys create --name NAME --scope admin|invoke [--scope ...] [--rate-limit N]
+  grove keys create --name NAME --scope admin|invoke|metrics [--scope ...] [--rate-limit N]
   grove keys list
   grove keys revoke ID
 
@@ -9,7 +9,7 @@ Manages API keys. A new key is printed once, at creation; Grove keeps only its h
 
 Options:
   --name NAME        what the key is for
-  --scope SCOPE      admin (manage the registry) or invoke (call models); repeatable
+  --scope SCOPE      admin (manage the registry), invoke (call models) or metrics (read figures); repeatable
   --rate-limit N     requests per minute allowed to this key
 ${connectionHelp}`;
 
@@ -27,10 +27,10 @@ export async function keysCommand(args: string[], io: CliIo): Promise<number> {
   if (action === 'create') {
     if (!values.name) throw new UsageError('keys create needs --name NAME', 'keys');
     const scopes = (values.scope ?? []).map((scope) => {
-      if (scope !== 'admin' && scope !== 'invoke') throw new UsageError(`--scope must be admin or invoke (got "${scope}")`, 'keys');
+      if (scope !== 'admin' && scope !== 'invoke' && scope !== 'metrics') throw new UsageError(`--scope must be admin, invoke or metrics (got "${scope}")`, 'keys');
       return scope;
     });
-    if (!scopes.length) throw new UsageError('keys create needs at least one --scope admin|invoke', 'keys');
+    if (!scopes.length) throw new UsageError('keys create needs at least one --scope admin|invoke|metrics', 'keys');
     const rateLimit = values['rate-limit'];
     if (rateLimit !== undefined && !/^[1-9]\d*$/.test(rateLimit)) throw new UsageError(`--rate-limit must be a positive whole number (got "${rateLimit}")`, 'keys');
     const { client, url } = connect('keys', values, io.env);

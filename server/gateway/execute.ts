@@ -2,7 +2,7 @@ import { getAdapter } from '../adapters';
 import { isUpstreamError, UpstreamError } from '../adapters/errors';
 import { redactSecrets } from '../adapters/redact';
 import type { ChatDelta, ChatResult, ModelTarget } from '../adapters/types';
-import type { Attempt } from '../events';
+import type { Attempt, AttemptFailed, Failover } from '../events';
 import type { ModelObject } from '../../shared/objects';
 import type { ChatRequest } from '../../shared/chat';
 import type { HealthTracker } from './health';
@@ -23,6 +23,10 @@ export interface ChainContext {
   /** epoch ms after which no new attempt starts and a running one is cut */
   deadline: number;
   now(): number;
+  /** the decision id, which the events below carry */
+  requestId: string;
+  /** the event bus's emit: a failed attempt and each step to the next model are told as they happen */
+  emit(event: AttemptFailed | Failover): void;
 }
 
 export interface ChainSuccess<T> {
@@ -53,8 +57,12 @@ async function runChain<T>(context: ChainContext, call: (target: ModelTarget, si
       lastError = new UpstreamError({ kind: 'timeout', message: 'the request deadline passed before every model in the chain was tried', provider: model.spec.provider, modelId });
       break;
     }
+    // every attempt but the first is a failover from the one before: as many as attempts − 1
+    const previous = attempts.length > 0 ? attempts[attempts.length - 1]! : undefined;
+    if (previous) context.emit({ type: 'failover', at: startedAt, requestId: context.requestId, from: previous.modelId, to: modelId, reason: previous.outcome === 'skipped' ? 'circuit_open' : (previous.errorKind ?? 'error') });
     if (!context.health.acquire(modelId, startedAt)) {
       attempts.push({ modelId, provider: model.spec.provider, startedAt, latencyMs: 0, outcome: 'skipped', message: 'circuit open' });
+      context.emit({ type: 'attempt.failed', at: startedAt, requestId: context.requestId, modelId, provider: model.spec.provider, errorKind: 'circuit_open', latencyMs: 0, failsOver: true });
       continue;
     }
     const target = context.targetFor(model);
@@ -66,8 +74,11 @@ async function runChain<T>(context: ChainContext, call: (target: ModelTarget, si
     } catch (thrown) {
       const error = toUpstreamError(thrown, model, target.apiKey);
       const finishedAt = context.now();
-      attempts.push({ modelId, provider: model.spec.provider, startedAt, latencyMs: finishedAt - startedAt, outcome: 'error', errorKind: error.kind, status: error.upstreamStatus ?? error.status, message: error.message });
-      if (error.kind === 'aborted' || context.signal.aborted) {
+      const status = error.upstreamStatus ?? error.status;
+      attempts.push({ modelId, provider: model.spec.provider, startedAt, latencyMs: finishedAt - startedAt, outcome: 'error', errorKind: error.kind, status, message: error.message });
+      const aborted = error.kind === 'aborted' || context.signal.aborted;
+      context.emit({ type: 'attempt.failed', at: finishedAt, requestId: context.requestId, modelId, provider: model.spec.provider, errorKind: error.kind, status, latencyMs: finishedAt - startedAt, failsOver: !aborted && failsOver(error) });
+      if (aborted) {
         context.health.release(modelId);
         return { error, attempts };
       }

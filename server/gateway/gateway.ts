@@ -2,12 +2,13 @@ import { randomFillSync } from 'node:crypto';
 import type { ChatDelta, ChatResult, ModelTarget, Usage } from '../adapters/types';
 import type { UpstreamError } from '../adapters/errors';
 import type { Principal } from '../auth/keys';
-import type { Attempt, EventBus, RequestCompleted } from '../events';
+import type { Attempt, EventBus, GroveEvent, RequestCompleted } from '../events';
 import type { Registry, RegistrySnapshot } from '../registry/registry';
-import { compileRegistry, decide, estimatePromptTokens, type CompiledRegistry, type Decision } from '../routing';
+import { compileRegistrySteps, decide, estimatePromptTokens, explainCandidates, type CompiledRegistry, type Decision, type EstimatableMessage } from '../routing';
 import type { ChatRequest } from '../../shared/chat';
 import { isDemoModel, type ModelObject } from '../../shared/objects';
 import { DEFAULT_POLICY_SPEC, type RoutingPolicySpecInput } from '../../shared/policy';
+import { finishSteps, ITEMS_PER_STEP, runSteps, type Steps } from '../../shared/steps';
 
 import { RequirementsError, resolveRequirements, type HeaderBag } from '../../shared/routing-request';
 import { costOf } from './cost';
@@ -50,7 +51,8 @@ export interface OpenedAnswer extends AnswerMeta {
   deltas: AsyncGenerator<ChatDelta[], StreamSummary>;
 }
 
-type RouteBody = Pick<ChatRequest, 'model' | 'messages' | 'max_tokens' | 'max_completion_tokens'> & { grove?: unknown };
+/** What routing reads of a request: a chat request, or route.explain's hypothetical one (only its messages' size counts). */
+type RouteBody = Pick<ChatRequest, 'model' | 'max_tokens' | 'max_completion_tokens'> & { messages: readonly EstimatableMessage[]; grove?: unknown };
 
 interface Compiled {
   version: number;
@@ -64,6 +66,8 @@ export interface GatewayOptions {
   /** overall deadline of one request, over all its attempts */
   deadlineMs: number;
   defaultRateLimitPerMinute: number;
+  /** live instances sharing the database: each enforces its share of a key's limit */
+  fleetSize?: () => number;
   now?: () => number;
 }
 
@@ -75,7 +79,11 @@ export class Gateway {
   readonly health: HealthTracker;
   private readonly limiter = new RateLimiter();
   private compiled: Compiled | null = null;
+  /** compiled ahead for the snapshot the registry swaps in next */
+  private prepared: Compiled | null = null;
   private readonly now: () => number;
+  /** bound once: the failover loop emits through it */
+  private readonly emit = (event: GroveEvent): void => this.events.emit(event);
 
   constructor(
     private readonly registry: Registry,
@@ -83,13 +91,16 @@ export class Gateway {
     private readonly options: GatewayOptions,
   ) {
     this.now = options.now ?? Date.now;
-    this.health = new HealthTracker(undefined, (event) => events.emit(event));
+    this.health = new HealthTracker(undefined, this.emit);
   }
 
   /** Per-key requests per minute; throws a 429 GroveError with retry-after. */
   admit(principal: Principal): void {
     const limit = principal.rateLimitPerMinute ?? this.options.defaultRateLimitPerMinute;
-    const waitMs = this.limiter.take(principal.keyId, limit, this.now());
+    // A load balancer spreads a key's requests over the fleet, so each instance admits its share:
+    // no counter to share, no extra server. At least one a minute, so a small limit still serves.
+    const share = Math.max(1, limit / (this.options.fleetSize?.() ?? 1));
+    const waitMs = this.limiter.take(principal.keyId, share, this.now());
     if (waitMs > 0) {
       throw new GroveError('rate_limit_exceeded', `rate limit of ${limit} requests per minute reached for this key`, { headers: { 'retry-after': String(Math.ceil(waitMs / 1000)) } });
     }
@@ -97,7 +108,7 @@ export class Gateway {
 
   /** The routing decision for a request, with no model called; throws a GroveError when it would be refused. */
   route(body: RouteBody, principal: Pick<Principal, 'keyId' | 'scopes'>, headers: HeaderBag, id = newId()): { decision: Decision; chain: ModelObject[] } {
-    const { decision, refused } = this.explain(body, principal, headers, id);
+    const { decision, refused } = this.explain(body, principal, headers, { id });
     if (refused) throw refused;
     const compiled = this.compile();
     return { decision, chain: decision.chain.map((modelId) => compiled.byId.get(modelId)!) };
@@ -106,8 +117,15 @@ export class Gateway {
   /**
    * What route.explain shows: the decision even when the request would be refused (with why), so
    * that an operator sees every candidate's exclusion. Throws only on invalid routing requirements.
+   * `policy` (already validated) replaces the policy in force for this one decision: the console's
+   * dry run of an edited, unsaved policy.
    */
-  explain(body: RouteBody, principal: Pick<Principal, 'keyId' | 'scopes'>, headers: HeaderBag, id = newId()): { decision: Decision; refused?: GroveError } {
+  explain(
+    body: RouteBody,
+    principal: Pick<Principal, 'keyId' | 'scopes'>,
+    headers: HeaderBag,
+    { id = newId(), policy }: { id?: string; policy?: RoutingPolicySpecInput } = {},
+  ): { decision: Decision; refused?: GroveError } {
     const compiled = this.compile();
     let requirements;
     try {
@@ -129,7 +147,7 @@ export class Gateway {
       },
       compiled.routing,
       this.health.snapshot(this.now()),
-      compiled.policy,
+      policy ?? compiled.policy,
       { now: this.now() },
     );
     // a named model that cannot serve at all (a draft for an invoke key, no key) has an empty chain
@@ -176,7 +194,7 @@ export class Gateway {
     this.admit(call.principal);
     const startedAt = this.now();
     const id = newId();
-    const { decision, refused } = this.explain(call.body, call.principal, call.headers, id);
+    const { decision, refused } = this.explain(call.body, call.principal, call.headers, { id });
     if (refused) {
       // refused requests are provenance too: why no model could take them is in the decision
       this.record({ id, startedAt, call, decision, attempts: [], stream, refused });
@@ -184,7 +202,7 @@ export class Gateway {
     }
     const compiled = this.compile();
     const chain = decision.chain.map((modelId) => compiled.byId.get(modelId)!);
-    const outcome = await run(this.chainContext(chain, call, startedAt));
+    const outcome = await run(this.chainContext(chain, call, startedAt, id));
     if (isFailure(outcome)) {
       this.record({ id, startedAt, call, decision, attempts: outcome.attempts, stream, error: outcome.error });
       throw upstreamFailure(outcome.error, failureHeaders(id, outcome.attempts));
@@ -210,9 +228,11 @@ export class Gateway {
     return { demoMode: routing.demoMode, demoModels: routing.models.filter(isDemoModel).map((model) => model.metadata.id) };
   }
 
-  private chainContext(chain: ModelObject[], call: GatewayCall, startedAt: number): ChainContext {
+  private chainContext(chain: ModelObject[], call: GatewayCall, startedAt: number, requestId: string): ChainContext {
     const compiled = this.compile();
     return {
+      requestId,
+      emit: this.emit,
       chain,
       request: call.body,
       targetFor: (model) => compiled.targets.get(model.metadata.id)!,
@@ -258,21 +278,48 @@ export class Gateway {
     });
   }
 
+  /**
+   * Compiles a snapshot the registry is about to swap in (Registry.beforeSwap), in steps, while
+   * requests go on with the current one: the first request after the swap finds it ready instead
+   * of compiling thousands of models in one go.
+   */
+  async prepare(snapshot: RegistrySnapshot, pause: () => Promise<void> | undefined): Promise<void> {
+    this.prepared = await runSteps(compileSteps(snapshot), pause);
+  }
+
   /** Compiled forms of the registry snapshot, rebuilt only when the registry changed. */
   private compile(): Compiled {
     const snapshot = this.registry.snapshot;
     if (this.compiled?.version === snapshot.version) return this.compiled;
-    const modelsWithKey = new Set(snapshot.models.filter((model) => !needsKey(model) || snapshot.apiKeys.get(model.metadata.id)).map((model) => model.metadata.id));
-    const policyObject = snapshot.byKind.get('RoutingPolicy')?.get('default');
-    this.compiled = {
-      version: snapshot.version,
-      routing: compileRegistry({ models: snapshot.models, capabilities: snapshot.capabilities, modelsWithKey }),
-      byId: new Map(snapshot.models.map((model) => [model.metadata.id, model])),
-      targets: new Map(snapshot.models.map((model) => [model.metadata.id, toTarget(model, snapshot)])),
-      policy: (policyObject?.spec as RoutingPolicySpecInput | undefined) ?? DEFAULT_POLICY_SPEC,
-    };
+    if (this.prepared?.version === snapshot.version) {
+      this.compiled = this.prepared;
+      this.prepared = null;
+    } else {
+      this.compiled = finishSteps(compileSteps(snapshot));
+    }
     return this.compiled;
   }
+}
+
+function* compileSteps(snapshot: RegistrySnapshot): Steps<Compiled> {
+  const modelsWithKey = new Set<string>();
+  const byId = new Map<string, ModelObject>();
+  const targets = new Map<string, ModelTarget>();
+  for (const [index, model] of snapshot.models.entries()) {
+    if (index % ITEMS_PER_STEP === 0) yield;
+    const id = model.metadata.id;
+    if (!needsKey(model) || snapshot.apiKeys.get(id)) modelsWithKey.add(id);
+    byId.set(id, model);
+    targets.set(id, toTarget(model, snapshot));
+  }
+  const policyObject = snapshot.byKind.get('RoutingPolicy')?.get('default');
+  return {
+    version: snapshot.version,
+    routing: yield* compileRegistrySteps({ models: snapshot.models, capabilities: snapshot.capabilities, modelsWithKey }),
+    byId,
+    targets,
+    policy: (policyObject?.spec as RoutingPolicySpecInput | undefined) ?? DEFAULT_POLICY_SPEC,
+  };
 }
 
 /** A stream whose first deltas arrived, with what its accounting needs. */
@@ -389,7 +436,7 @@ function failureHeaders(id: string, attempts: Attempt[]): Record<string, string>
 /** Why no model could be chosen, as the caller should hear it. */
 function refusal(decision: Decision, requested: string): GroveError {
   if (decision.failure?.reason === 'unknown_model') return new GroveError('model_not_found', `The model \`${requested}\` does not exist`, { param: 'model' });
-  const named = decision.resolvedModel ? decision.candidates.find((candidate) => candidate.modelId === decision.resolvedModel) : undefined;
+  const named = decision.resolvedModel ? explainCandidates(decision).find((candidate) => candidate.modelId === decision.resolvedModel) : undefined;
   if (named?.excluded?.reason === 'draft_not_allowed') return new GroveError('model_not_allowed', `The model \`${requested}\` is a draft: only admin keys may call it (decision ${decision.id})`, { param: 'model' });
   // 424 (failed dependency): the model depends on configuration Grove lacks (its key, a
   // replacement). The OpenAI SDKs retry 408, 409, 429 and 5xx, and retrying cannot fix this, so a
@@ -400,7 +447,7 @@ function refusal(decision: Decision, requested: string): GroveError {
   if (failure?.reason === 'exceeds_limit') {
     return new GroveError(failure.param === 'max_tokens' ? 'max_tokens_exceeded' : 'context_length_exceeded', failure.message, { param: failure.param });
   }
-  const reasons = decision.candidates
+  const reasons = explainCandidates(decision)
     .filter((candidate) => candidate.excluded)
     .slice(0, 8)
     .map((candidate) => `${candidate.modelId}: ${candidate.excluded!.detail}`)

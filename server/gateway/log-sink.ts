@@ -1,6 +1,5 @@
 import type { DatabaseHandle } from '../../db/client';
 import type { RequestCompleted } from '../events';
-import type { Decision } from '../routing';
 import { loggedDecision } from './provenance';
 
 /** Where batches of request-log rows go: COPY text (UTF-8), one row per line. Rejects if the batch is lost. */
@@ -45,7 +44,7 @@ export function databaseSink(database: Pick<DatabaseHandle, 'copyIn'>): BatchSin
  * rather than a reason to lose the batch.
  */
 export function copyLine(event: RequestCompleted): string {
-  return `${text(event.id)}\t${new Date(event.at).toISOString()}\t${text(event.keyId)}\t${text(event.requestedModel)}\t${text(event.servedModel)}\t${text(event.rule)}\t${text(event.outcome)}\t${int(event.status)}\t${text(event.errorKind)}\t${event.stream ? 't' : 'f'}\t${float(event.latencyMs)}\t${float(event.ttftMs)}\t${int(event.promptTokens)}\t${int(event.completionTokens)}\t${float(event.costUsd)}\t${json(JSON.stringify(event.attempts))}\t${json(JSON.stringify(loggedDecision(event.decision as Decision)))}\n`;
+  return `${text(event.id)}\t${new Date(event.at).toISOString()}\t${text(event.keyId)}\t${text(event.requestedModel)}\t${text(event.servedModel)}\t${text(event.rule)}\t${text(event.outcome)}\t${int(event.status)}\t${text(event.errorKind)}\t${event.stream ? 't' : 'f'}\t${float(event.latencyMs)}\t${float(event.ttftMs)}\t${int(event.promptTokens)}\t${int(event.completionTokens)}\t${float(event.costUsd)}\t${json(JSON.stringify(event.attempts))}\t${json(JSON.stringify(loggedDecision(event.decision)))}\n`;
 }
 
 const NULL = '\\N';

@@ -1,13 +1,9 @@
-import type { Candidate, Decision } from '../routing';
+import type { LoggedDecision } from '../../shared/decision';
+import { explainDecision } from '../routing';
+import type { Decision, ExplainedDecision } from '../routing';
 
 /** How many candidates a logged decision keeps; route.explain still shows every one. */
 export const LOGGED_CANDIDATES = 24;
-
-export interface LoggedDecision extends Omit<Decision, 'candidates'> {
-  candidates: Candidate[];
-  /** the candidates past the limit, counted by exclusion reason (`eligible` for the others) */
-  omittedCandidates?: { count: number; byReason: Record<string, number> };
-}
 
 /**
  * The decision as the request log keeps it: the chain and the model the request named (whatever
@@ -15,12 +11,14 @@ export interface LoggedDecision extends Omit<Decision, 'candidates'> {
  * LOGGED_CANDIDATES; the rest are counted by reason. Without a bound, a registry of 1,000 models
  * would write ~170 KB of explanation for every request.
  */
-export function loggedDecision(decision: Decision): Decision | LoggedDecision {
-  const { candidates } = decision;
-  if (candidates.length <= LOGGED_CANDIDATES) return decision;
+export function loggedDecision(decision: Decision | ExplainedDecision): LoggedDecision {
+  // an event may carry a decision already explained (with its candidates as plain data)
+  const explained = 'candidates' in decision ? decision : explainDecision(decision);
+  const { candidates } = explained;
+  if (candidates.length <= LOGGED_CANDIDATES) return explained;
   const explains = new Set([...decision.chain, decision.resolvedModel]);
   const kept = candidates.filter((candidate) => explains.has(candidate.modelId));
-  const byReason: Record<string, number> = {};
+  const byReason: NonNullable<LoggedDecision['omittedCandidates']>['byReason'] = {};
   for (const candidate of candidates) {
     if (explains.has(candidate.modelId)) continue;
     if (kept.length < LOGGED_CANDIDATES) kept.push(candidate);
@@ -29,5 +27,5 @@ export function loggedDecision(decision: Decision): Decision | LoggedDecision {
       byReason[reason] = (byReason[reason] ?? 0) + 1;
     }
   }
-  return { ...decision, candidates: kept, omittedCandidates: { count: candidates.length - kept.length, byReason } };
+  return { ...explained, candidates: kept, omittedCandidates: { count: candidates.length - kept.length, byReason } };
 }

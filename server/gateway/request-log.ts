@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lte, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { isDataError, type Database } from '../../db/client';
 import { requestLog } from '../../db/schema';
 import type { RequestCompleted } from '../events';
@@ -23,6 +23,8 @@ export interface RequestLogStats {
   buffered: number;
   written: number;
   dropped: number;
+  /** batches the database took: the writer's own pace, which readers never quicken */
+  batches: number;
   /** true from a batch the database could not take until one it took */
   databaseDown: boolean;
 }
@@ -46,9 +48,14 @@ export interface RequestLogStats {
  * refuses because of its data (a duplicate id, a value out of range) is split in halves until the
  * rows at fault are found: only they are lost.
  */
+/** A row waiting for its batch: its decision id, and its line encoded (off the JavaScript heap while it waits, one memcpy to batch). */
+interface QueuedRow {
+  id: string;
+  line: Buffer;
+}
+
 export class RequestLogWriter {
-  /** each row's line, encoded: off the JavaScript heap while it waits, and one memcpy to batch */
-  private queue: Buffer[] = [];
+  private queue: QueuedRow[] = [];
   /**
    * Events not encoded yet. They are encoded together once the I/O callbacks of the current turn
    * are done (setImmediate): the answer that produced an event leaves before its log line (with
@@ -67,9 +74,17 @@ export class RequestLogWriter {
   private outage: { since: number; retryMs: number; droppedBefore: number } | null = null;
   /** set once dropping for want of room was logged; cleared when a write leaves room again */
   private dropping = false;
+  /**
+   * The decision ids of the rows not written yet (queued, being encoded or in flight), so that a
+   * reader can tell a decision that is on its way from one that does not exist.
+   */
+  private readonly pending = new Set<string>();
+  /** readers waiting for rows to leave `pending`: told after every batch and every drop */
+  private readonly settledListeners = new Set<() => void>();
   private readonly options: RequestLogOptions;
   written = 0;
   dropped = 0;
+  batches = 0;
 
   constructor(
     private readonly sink: BatchSink,
@@ -80,18 +95,46 @@ export class RequestLogWriter {
   }
 
   stats(): RequestLogStats {
-    return { buffered: this.queue.length + this.unencoded.length + this.inFlight, written: this.written, dropped: this.dropped, databaseDown: this.outage !== null };
+    return { buffered: this.queue.length + this.unencoded.length + this.inFlight, written: this.written, dropped: this.dropped, batches: this.batches, databaseDown: this.outage !== null };
+  }
+
+  /** Whether the decision `id` is on its way to the database: received, not yet written or dropped. */
+  holds(id: string): boolean {
+    return this.pending.has(id);
+  }
+
+  /**
+   * Resolves once the decision `id` has left the writer (written, or dropped), or after
+   * `timeoutMs`, whichever comes first. It waits for the writer's own batches and never hurries
+   * one: a console that polls must not defeat the batching.
+   */
+  whenSettled(id: string, timeoutMs: number): Promise<void> {
+    if (!this.pending.has(id)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const settle = () => {
+        clearTimeout(timer);
+        this.settledListeners.delete(check);
+        resolve();
+      };
+      const check = () => {
+        if (!this.pending.has(id)) settle();
+      };
+      const timer = setTimeout(settle, timeoutMs);
+      this.settledListeners.add(check);
+    });
   }
 
   enqueue(event: RequestCompleted): void {
     this.unencoded.push(event);
+    this.pending.add(event.id);
     const excess = this.queue.length + this.unencoded.length - this.options.maxQueue;
     if (excess > 0) {
       // the oldest go first: encoded rows, then events
       const encoded = Math.min(excess, this.queue.length);
-      this.queue.splice(0, encoded);
-      this.unencoded.splice(0, excess - encoded);
+      this.forget(this.queue.splice(0, encoded));
+      this.forget(this.unencoded.splice(0, excess - encoded));
       this.drop(excess);
+      this.settled();
     }
     if (!this.encodeScheduled) {
       this.encodeScheduled = true;
@@ -113,12 +156,24 @@ export class RequestLogWriter {
     this.unencoded = [];
     for (const event of events) {
       try {
-        this.queue.push(Buffer.from(copyLine(event)));
+        this.queue.push({ id: event.id, line: Buffer.from(copyLine(event)) });
       } catch (error) {
+        this.forget([event]);
+        this.settled();
         this.dropped += 1;
         this.logger.error({ err: error, id: event.id }, 'request log row could not be encoded');
       }
     }
+  }
+
+  /** The rows have left the writer, written or dropped. */
+  private forget(rows: ReadonlyArray<{ id: string }>): void {
+    for (const row of rows) this.pending.delete(row.id);
+  }
+
+  /** Tells the waiting readers that rows may have left `pending`. */
+  private settled(): void {
+    for (const listener of [...this.settledListeners]) listener();
   }
 
   /** Counts rows dropped for want of room, with one warning when dropping starts. */
@@ -130,7 +185,7 @@ export class RequestLogWriter {
   }
 
   /**
-   * Writes everything queued; resolves when it is in the database (shutdown, tests, readers). It
+   * Writes everything queued; resolves when it is in the database (shutdown, tests; readers never flush: they wait, see ./decision-log.ts). It
    * does not wait out an outage: if the database cannot take a batch, what is left is dropped and
    * counted, so that a shutdown ends.
    */
@@ -170,12 +225,13 @@ export class RequestLogWriter {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.options.batchSize);
       this.inFlight = batch.length;
-      let failed: { rows: Buffer[]; error: unknown } | null;
+      let failed: { rows: QueuedRow[]; error: unknown } | null;
       try {
         failed = await this.write(batch);
       } finally {
         this.inFlight = 0;
       }
+      this.settled();
       if (failed) {
         this.failed(failed.rows, failed.error);
         return;
@@ -187,9 +243,12 @@ export class RequestLogWriter {
   }
 
   /** The database could not take `rows`: they go back to the head of the queue for the next try. */
-  private failed(rows: Buffer[], error: unknown): void {
+  private failed(rows: QueuedRow[], error: unknown): void {
     if (this.draining > 0) {
       const lost = rows.length + this.queue.length;
+      this.forget(rows);
+      this.forget(this.queue);
+      this.settled();
       this.queue = [];
       this.dropped += lost;
       this.logger.error({ err: error, rows: lost }, 'request log: the database cannot take the rows left at shutdown; dropped');
@@ -204,7 +263,8 @@ export class RequestLogWriter {
       this.outage.retryMs = Math.min(this.outage.retryMs * 2, this.options.retryMaxMs);
     }
     if (excess > 0) {
-      this.queue.splice(0, excess);
+      this.forget(this.queue.splice(0, excess));
+      this.settled();
       this.drop(excess);
     }
   }
@@ -222,14 +282,17 @@ export class RequestLogWriter {
    * Writes `rows`; returns those the database could not take (from the first failure on), or null.
    * Rows it refuses for their data are found by halving, dropped and counted.
    */
-  private async write(rows: Buffer[]): Promise<{ rows: Buffer[]; error: unknown } | null> {
+  private async write(rows: QueuedRow[]): Promise<{ rows: QueuedRow[]; error: unknown } | null> {
     try {
-      await this.sink.write(Buffer.concat(rows));
+      await this.sink.write(Buffer.concat(rows.map((row) => row.line)));
       this.written += rows.length;
+      this.batches += 1;
+      this.forget(rows);
       return null;
     } catch (error) {
       if (!isDataError(error)) return { rows, error };
       if (rows.length === 1) {
+        this.forget(rows);
         this.dropped += 1;
         this.logger.error({ err: error, rows: 1 }, 'request log row refused by the database');
         return null;
@@ -241,54 +304,12 @@ export class RequestLogWriter {
     }
   }
 }
-
-export interface DecisionQuery {
-  model?: string;
-  outcome?: string;
-  since?: string;
-  until?: string;
-  limit: number;
+/** Deletes up to `limit` rows of requests that arrived before `before` (epoch ms): retention. Returns how many. */
+export async function deleteDecisionsBefore(db: Database, before: number, limit: number): Promise<number> {
+  const cutoff = new Date(before).toISOString();
+  const deleted = await db
+    .delete(requestLog)
+    .where(sql`${requestLog.id} in (select ${requestLog.id} from ${requestLog} where ${requestLog.at} < ${cutoff} limit ${limit})`)
+    .returning({ id: requestLog.id });
+  return deleted.length;
 }
-
-const listColumns = {
-  id: requestLog.id,
-  at: requestLog.at,
-  keyId: requestLog.keyId,
-  requestedModel: requestLog.requestedModel,
-  servedModel: requestLog.servedModel,
-  rule: requestLog.rule,
-  outcome: requestLog.outcome,
-  status: requestLog.status,
-  errorKind: requestLog.errorKind,
-  stream: requestLog.stream,
-  latencyMs: requestLog.latencyMs,
-  ttftMs: requestLog.ttftMs,
-  promptTokens: requestLog.promptTokens,
-  completionTokens: requestLog.completionTokens,
-  costUsd: requestLog.costUsd,
-  attempts: requestLog.attempts,
-};
-
-export async function listDecisions(db: Database, query: DecisionQuery) {
-  const conditions: SQL[] = [];
-  if (query.model) conditions.push(eq(requestLog.servedModel, query.model));
-  if (query.outcome) conditions.push(eq(requestLog.outcome, query.outcome));
-  if (query.since) conditions.push(gte(requestLog.at, query.since));
-  if (query.until) conditions.push(lte(requestLog.at, query.until));
-  const rows = await db
-    .select(listColumns)
-    .from(requestLog)
-    .where(conditions.length ? and(...conditions) : undefined)
-    .orderBy(desc(requestLog.at))
-    .limit(query.limit);
-  return rows.map((row) => ({ ...row, at: new Date(row.at).toISOString(), attempts: JSON.parse(row.attempts) as unknown }));
-}
-
-export async function getDecision(db: Database, id: string) {
-  const [row] = await db
-    .select({ ...listColumns, decision: requestLog.decision })
-    .from(requestLog)
-    .where(eq(requestLog.id, id));
-  return row ? { ...row, at: new Date(row.at).toISOString(), attempts: JSON.parse(row.attempts) as unknown, decision: JSON.parse(row.decision) as unknown } : undefined;
-}
-

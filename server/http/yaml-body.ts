@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GroveError, type Problem } from '../errors';
 import { locate } from '../yaml/problems';
 import { InputError, readObjects, type ObjectSource } from '../yaml/read-objects';
+import { withoutSerialisedCopy } from './json-body';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -30,7 +31,7 @@ export function registerYamlBodies(scope: FastifyInstance): void {
       // the route, takes only JSON bodies and checks the declared type, not the body.
       request.headers['content-type'] = request.raw.headers['content-type'] = 'application/json';
       const dryRun = (request.query as { dryRun?: string } | undefined)?.dryRun === 'true';
-      done(null, { objects: read.objects, dryRun });
+      done(null, withoutSerialisedCopy({ objects: read.objects, dryRun }));
     } catch (error) {
       if (!(error instanceof InputError)) return done(error as Error, undefined);
       request.yamlProblems = [{ path: '', message: error.message, ...definedOnly(error.at) }];

@@ -50,7 +50,8 @@ export async function writeChanges(transaction: repository.Transaction, changes:
     await pause();
     await repository.insertRevisions(transaction, batch, actor, now);
   }
-  return new Map(revisionRows.filter((row) => row.action !== 'delete').map((row) => [key(row), row.revision]));
+  // deletes included: the revision that records a delete is announced too (Registry.onCommitted)
+  return new Map(revisionRows.map((row) => [key(row), row.revision]));
 }
 
 function batches<T>(rows: readonly T[]): T[][] {

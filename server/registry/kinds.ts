@@ -1,12 +1,19 @@
 import type { z } from 'zod';
 import { API_VERSION, capabilityObjectInputSchema, CORE_CAPABILITIES, type GroveObject, type Kind, KINDS, modelObjectInputSchema } from '../../shared/objects';
 import type { Problem } from '../errors';
+import { finishSteps, ITEMS_PER_STEP, type Steps } from '../../shared/steps';
 import { problemsFromZod } from '../errors';
 import type { StoredObject } from './repository';
 
 /** What each kind contributes: its schema, and the checks that need the rest of the registry. */
 export interface KindHandler {
   schema: z.ZodType<{ apiVersion: string; kind: string; metadata: GroveObject['metadata']; spec: unknown }>;
+  /**
+   * Builds, in steps, the indexes over the whole registry that `check` reads (through
+   * `registry.memo`), before any object is checked: built inside the first check, they held up the
+   * event loop for as long as a whole-registry pass takes.
+   */
+  prepare?(registry: ProspectiveRegistry): Steps<void>;
   /** cross-object checks against the registry as it would be after the change */
   check(object: StoredObject, registry: ProspectiveRegistry): Problem[];
   /** objects of other kinds that refer to this one, which therefore cannot be deleted */
@@ -60,6 +67,10 @@ const reservedAliases = new Set(['auto']);
 
 registerKind('Model', {
   schema: modelObjectInputSchema,
+  *prepare(registry) {
+    const names = yield* modelNames(registry.all('Model'));
+    registry.memo('model-names', () => names);
+  },
   check(object, registry) {
     const problems: Problem[] = [];
     const spec = object.spec as { fallbacks: string[]; replacement: string | null; lifecycle: string; capabilities: Record<string, number>; aliases: string[] };
@@ -76,7 +87,7 @@ registerKind('Model', {
         problems.push({ path: `spec.capabilities.${name}`, message: `unknown capability "${name}": declare it with kind: Capability` });
       }
     }
-    const { byName, byAlias } = registry.memo('model-names', () => modelNames(registry.all('Model')));
+    const { byName, byAlias } = registry.memo('model-names', () => finishSteps(modelNames(registry.all('Model'))));
     spec.aliases.forEach((alias, index) => {
       if (reservedAliases.has(alias)) problems.push({ path: `spec.aliases[${index}]`, message: `"${alias}" is reserved` });
       for (const other of byName.get(alias) ?? []) {
@@ -98,7 +109,7 @@ registerKind('Model', {
 });
 
 /** Which models hold each name: as their id or an alias (`byName`), as an alias (`byAlias`); in registry order. */
-function modelNames(models: StoredObject[]): { byName: Map<string, string[]>; byAlias: Map<string, string[]> } {
+function* modelNames(models: StoredObject[]): Steps<{ byName: Map<string, string[]>; byAlias: Map<string, string[]> }> {
   const byName = new Map<string, string[]>();
   const byAlias = new Map<string, string[]>();
   const add = (index: Map<string, string[]>, name: string, id: string) => {
@@ -106,7 +117,8 @@ function modelNames(models: StoredObject[]): { byName: Map<string, string[]>; by
     if (!holders) index.set(name, [id]);
     else if (holders[holders.length - 1] !== id) holders.push(id);
   };
-  for (const model of models) {
+  for (const [position, model] of models.entries()) {
+    if (position % ITEMS_PER_STEP === 0) yield;
     add(byName, model.id, model.id);
     for (const alias of (model.spec as { aliases: string[] }).aliases) {
       add(byName, alias, model.id);

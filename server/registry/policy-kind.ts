@@ -1,5 +1,6 @@
-import { findFallbackCycles, routingPolicyObjectInputSchema, validatePolicyAgainstRegistry, type ModelReference } from '../../shared/policy';
+import { fallbackCycleSteps, routingPolicyObjectInputSchema, validatePolicyAgainstRegistry, type ModelReference } from '../../shared/policy';
 import { pathOf, type Problem } from '../errors';
+import { finishSteps, type Steps } from '../../shared/steps';
 import { kindHandler, registerKind, type ProspectiveRegistry } from './kinds';
 import type { StoredObject } from './repository';
 
@@ -27,8 +28,13 @@ const modelHandler = kindHandler('Model')!;
 const modelCheck = modelHandler.check;
 registerKind('Model', {
   ...modelHandler,
+  *prepare(registry: ProspectiveRegistry) {
+    yield* modelHandler.prepare!(registry);
+    const cycles = yield* cyclesByMember(registry.all('Model') as unknown as ModelReference[]);
+    registry.memo('model-cycles', () => cycles);
+  },
   check(object: StoredObject, registry: ProspectiveRegistry): Problem[] {
-    const cycles = registry.memo('model-cycles', () => cyclesByMember(registry.all('Model') as unknown as ModelReference[]));
+    const cycles = registry.memo('model-cycles', () => finishSteps(cyclesByMember(registry.all('Model') as unknown as ModelReference[])));
     return [...modelCheck(object, registry), ...(cycles.get(object.id) ?? [])];
   },
   referencedBy(id, registry) {
@@ -41,9 +47,9 @@ registerKind('Model', {
 });
 
 /** The fallback and replacement cycles of the registry, found once, listed under each model on them. */
-function cyclesByMember(models: ModelReference[]): Map<string, Problem[]> {
+function* cyclesByMember(models: ModelReference[]): Steps<Map<string, Problem[]>> {
   const byMember = new Map<string, Problem[]>();
-  for (const problem of findFallbackCycles(models)) {
+  for (const problem of yield* fallbackCycleSteps(models)) {
     if (!problem.message.includes('cycle:')) continue;
     const members = new Set((problem.message.split(': ')[1] ?? '').split(' → '));
     for (const id of members) {

@@ -1,4 +1,5 @@
 import type { Kind } from '../../shared/objects';
+import { runSteps } from '../../shared/steps';
 import { invalid, type Problem } from '../errors';
 import type { Change, StoredObjects } from './changes';
 import { kindHandler, type ProspectiveRegistry } from './kinds';
@@ -38,10 +39,15 @@ export async function checkProspective(changes: Change[], stored: StoredObjects,
   const overlay = new Map<Kind, Map<string, StoredObject | null>>();
   const changed = (kind: Kind) => overlay.get(kind) ?? overlay.set(kind, new Map()).get(kind)!;
   for (const change of changes) {
+    await pause();
     if (change.op === 'delete') changed(change.kind).set(change.id, null);
     else changed(change.object.kind).set(change.object.id, { ...change.object, revision: 0, createdAt: '', updatedAt: '' });
   }
   const prospective = prospectiveRegistry(stored, overlay);
+  for (const kind of new Set(changes.flatMap((change) => (change.op === 'delete' ? [] : [change.object.kind])))) {
+    const steps = kindHandler(kind)!.prepare?.(prospective);
+    if (steps) await runSteps(steps, pause);
+  }
   const problems: Problem[] = [];
   for (const change of changes) {
     await pause();

@@ -2,17 +2,20 @@ import { setImmediate } from 'node:timers/promises';
 import type { Database } from '../../db/client';
 import { canonicalJson } from '../../shared/canonical';
 import { API_VERSION, isDemoModel, type CapabilityObject, type GroveObject, type Kind, type Lifecycle, type ModelObject } from '../../shared/objects';
+import type { ObjectOf, Revision } from '../../shared/api';
 import { GroveError, invalid, type Problem } from '../errors';
 import type { SecretBox } from '../secrets';
 import { parseObject } from './kinds';
 // registers RoutingPolicy and the model checks that need it, wherever the registry is used
 import './policy-kind';
+// registers AlertRule, and the model check that an alert's model may not be deleted
+import './alert-kind';
 import { checkProspective, problemsBeyondSchema, prospectiveRegistry } from './prospective';
 import * as repository from './repository';
 import type { StoredObject } from './repository';
 import { writeChanges, type Change, type StoredObjects } from './changes';
 import { modelTransition } from './lifecycle';
-import { keepOrEncryptSecrets, resolveApiKey, viewSpec } from './secret-fields';
+import { keepOrEncryptSecrets, resolveApiKey, resolveWebhookHeaders, viewSpec } from './secret-fields';
 import { eventLoopYielder } from './yielder';
 
 export type ApplyAction = 'created' | 'updated' | 'unchanged';
@@ -23,14 +26,8 @@ export interface ApplyResult {
   revision: number;
 }
 
-export interface HistoryEntry {
-  revision: number;
-  action: string;
-  actor: string;
-  createdAt: string;
-  metadata: GroveObject['metadata'];
-  spec: unknown;
-}
+/** One revision of an object of kind K, its spec as the API shows it (secrets redacted). */
+export type HistoryEntry<K extends Kind = Kind> = Revision<ObjectOf<K>['spec']>;
 
 /**
  * The registry as the hot path sees it: immutable, swapped whole on every change, so a request
@@ -45,14 +42,32 @@ export interface RegistrySnapshot {
   modelIdByName: ReadonlyMap<string, string>;
   /** the upstream API key of each model, resolved from the environment or decrypted; never leaves the server */
   apiKeys: ReadonlyMap<string, string | undefined>;
+  /** each AlertRule's webhook headers as they are sent, resolved likewise; never leaves the server */
+  webhookHeaders: ReadonlyMap<string, Record<string, string>>;
+}
+
+/** One object written by a commit of this instance, as the event bus tells it. */
+export interface CommittedChange {
+  kind: Kind;
+  id: string;
+  /** the revision's action: create, update, lifecycle:<to>, rollback:<n>, delete */
+  action: string;
+  revision: number;
+  /** a Model's lifecycle before and after (null where it did not exist) */
+  lifecycle?: { from: string | null; to: string | null };
 }
 
 export class Registry {
   private stored: StoredObjects = new Map();
   private listeners = new Set<(snapshot: RegistrySnapshot) => void>();
+  private commitListeners = new Set<(changes: CommittedChange[], actor: string) => void>();
+  private preparers: Array<(snapshot: RegistrySnapshot, pause: () => Promise<void> | undefined) => Promise<void>> = [];
   private fingerprint: string | undefined;
   private loading: Promise<void> = Promise.resolve();
+  private readVersion: (() => Promise<bigint>) | null = null;
   snapshot: RegistrySnapshot = emptySnapshot();
+  /** the database's change version the snapshot includes at least (with PostgreSQL; see trackVersion) */
+  loadedVersion = -1n;
 
   constructor(
     private readonly db: Database,
@@ -63,6 +78,24 @@ export class Registry {
   onChange(listener: (snapshot: RegistrySnapshot) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Told after each commit of this instance, once its snapshot is in force, with what was written
+   * and who wrote it. (Changes made by other instances arrive as reloads, with no actor.)
+   */
+  onCommitted(listener: (changes: CommittedChange[], actor: string) => void): () => void {
+    this.commitListeners.add(listener);
+    return () => this.commitListeners.delete(listener);
+  }
+
+  /**
+   * Work on a new snapshot before it is swapped in (the gateway compiles its routing form), done in
+   * steps while requests go on with the current one: traffic sees the old snapshot or the new one
+   * with all its derived forms, never a new one whose forms are still being built.
+   */
+  beforeSwap(prepare: (snapshot: RegistrySnapshot, pause: () => Promise<void> | undefined) => Promise<void>): void {
+    this.preparers.push(prepare);
   }
 
   /**
@@ -78,11 +111,24 @@ export class Registry {
     return next;
   }
 
+  /**
+   * Each load reads the database's change version before its objects, so that `loadedVersion`
+   * says what the snapshot includes: a peer notice or check that is not newer needs no reload
+   * (server/peer-sync.ts). This instance's own changes load after their commit, so they count too.
+   */
+  trackVersion(readVersion: () => Promise<bigint>): void {
+    this.readVersion = readVersion;
+  }
+
   private async reload(): Promise<void> {
     const pause = eventLoopYielder();
+    const version = this.readVersion ? await this.readVersion() : undefined;
     const rows = await repository.loadAllObjects(this.db, pause);
     const fingerprint = rows.map((row) => `${row.kind}/${row.id}@${row.revision}`).join('\n');
-    if (fingerprint === this.fingerprint) return;
+    const loaded = () => {
+      if (version !== undefined && version > this.loadedVersion) this.loadedVersion = version;
+    };
+    if (fingerprint === this.fingerprint) return loaded();
     const stored = new Map<Kind, Map<string, StoredObject>>();
     for (const row of rows) {
       if (!stored.has(row.kind)) stored.set(row.kind, new Map());
@@ -90,20 +136,23 @@ export class Registry {
     }
     // built while requests go on being served; the objects and their snapshot are swapped together
     const snapshot = await buildSnapshot(stored, this.snapshot.version + 1, this.env, this.secrets, pause);
+    for (const prepare of this.preparers) await prepare(snapshot, pause);
     this.fingerprint = fingerprint;
     this.stored = stored;
     this.snapshot = snapshot;
+    loaded();
     for (const listener of this.listeners) listener(this.snapshot);
   }
 
-  list(kind: Kind): GroveObject[] {
-    return [...(this.snapshot.byKind.get(kind)?.values() ?? [])];
+  /** Objects of one kind, each as that kind's schema parsed it when it was stored. */
+  list<K extends Kind>(kind: K): ObjectOf<K>[] {
+    return [...(this.snapshot.byKind.get(kind)?.values() ?? [])] as ObjectOf<K>[];
   }
 
-  get(kind: Kind, id: string): GroveObject {
+  get<K extends Kind>(kind: K, id: string): ObjectOf<K> {
     const object = this.snapshot.byKind.get(kind)?.get(id);
     if (!object) throw new GroveError('NOT_FOUND', `${kind} "${id}" not found`);
-    return object;
+    return object as ObjectOf<K>;
   }
 
   /**
@@ -167,15 +216,15 @@ export class Registry {
   }
 
   /** `expectedKind`: a kind-specific endpoint (models.create) refuses objects of any other kind. */
-  async create(actor: string, input: unknown, expectedKind?: Kind): Promise<GroveObject> {
+  async create<K extends Kind = Kind>(actor: string, input: unknown, expectedKind?: K): Promise<ObjectOf<K>> {
     const parsed = this.parseOne(input, expectedKind);
     if (this.stored.get(parsed.kind)?.has(parsed.id)) throw new GroveError('CONFLICT', `${parsed.kind} "${parsed.id}" already exists`);
     await this.commit(actor, [{ op: 'create', object: parsed, action: 'create' }]);
-    return this.get(parsed.kind, parsed.id);
+    return this.get(parsed.kind as K, parsed.id);
   }
 
   /** Replaces an object's metadata and spec; `baseRevision` must be the revision the caller read. */
-  async update(actor: string, kind: Kind, id: string, baseRevision: number, input: unknown): Promise<GroveObject> {
+  async update<K extends Kind>(actor: string, kind: K, id: string, baseRevision: number, input: unknown): Promise<ObjectOf<K>> {
     const parsed = this.parseOne(input, kind, id);
     this.current(kind, id);
     await this.commit(actor, [{ op: 'update', object: parsed, baseRevision, action: 'update' }]);
@@ -207,7 +256,7 @@ export class Registry {
     return demo.map((object) => object.id).sort();
   }
 
-  async transition(actor: string, id: string, to: Lifecycle, options: { replacement?: string | null; revision?: number }): Promise<GroveObject> {
+  async transition(actor: string, id: string, to: Lifecycle, options: { replacement?: string | null; revision?: number }): Promise<ModelObject> {
     const existing = this.current('Model', id);
     const spec = modelTransition(id, existing.spec as { lifecycle: Lifecycle; replacement: string | null }, to, options.replacement);
     await this.commit(actor, [
@@ -216,7 +265,7 @@ export class Registry {
     return this.get('Model', id);
   }
 
-  async rollback(actor: string, kind: Kind, id: string, toRevision: number, baseRevision: number): Promise<GroveObject> {
+  async rollback<K extends Kind>(actor: string, kind: K, id: string, toRevision: number, baseRevision: number): Promise<ObjectOf<K>> {
     this.current(kind, id);
     const target = (await repository.listRevisions(this.db, kind, id)).find((row) => row.revision === toRevision && row.action !== 'delete');
     if (!target) throw new GroveError('NOT_FOUND', `${kind} "${id}" has no revision ${toRevision}`);
@@ -224,10 +273,11 @@ export class Registry {
     return this.get(kind, id);
   }
 
-  async history(kind: Kind, id: string): Promise<HistoryEntry[]> {
+  async history<K extends Kind>(kind: K, id: string): Promise<HistoryEntry<K>[]> {
     const rows = await repository.listRevisions(this.db, kind, id);
     if (rows.length === 0) throw new GroveError('NOT_FOUND', `${kind} "${id}" not found`);
-    return rows.map((row) => ({ revision: row.revision, action: row.action, actor: row.actor, createdAt: row.createdAt, metadata: row.metadata, spec: viewSpec(kind, row.spec) }));
+    // every revision was stored as its kind's schema parsed it
+    return rows.map((row) => ({ revision: row.revision, action: row.action, actor: row.actor, createdAt: row.createdAt, metadata: row.metadata, spec: viewSpec(kind, row.spec) as ObjectOf<K>['spec'] }));
   }
 
   private current(kind: Kind, id: string): StoredObject {
@@ -238,7 +288,8 @@ export class Registry {
 
   private parseOne(input: unknown, expectedKind?: Kind, expectedId?: string): Omit<StoredObject, 'revision' | 'createdAt' | 'updatedAt'> {
     const parsed = parseObject(input);
-    if (!parsed.object) throw invalid(parsed.problems, 'invalid object');
+    // as apply does: what the registry knows is wrong (an unknown model) is listed beside the schema's problems
+    if (!parsed.object) throw invalid([...parsed.problems, ...problemsBeyondSchema(input, parsed.problems, '', prospectiveRegistry(this.stored, new Map()))], 'invalid object');
     const { kind, metadata, spec } = parsed.object;
     if (expectedKind && kind !== expectedKind) throw invalid([{ path: 'kind', message: `must be ${expectedKind}` }], 'invalid object');
     if (expectedId && metadata.id !== expectedId) throw invalid([{ path: 'metadata.id', message: `must be "${expectedId}" (ids cannot be changed)` }], 'invalid object');
@@ -266,8 +317,28 @@ export class Registry {
       throw error;
     }
     await this.load();
+    this.announce(actor, changes, stored, written);
     return written;
   }
+
+  private announce(actor: string, changes: Change[], before: StoredObjects, written: Map<string, number>): void {
+    if (this.commitListeners.size === 0) return;
+    const committed = changes.map((change): CommittedChange => {
+      const { kind, id } = change.op === 'delete' ? change : change.object;
+      const action = change.op === 'delete' ? 'delete' : change.action;
+      const revision = written.get(`${kind}/${id}`) ?? 0;
+      if (kind !== 'Model') return { kind, id, action, revision };
+      const from = lifecycleOf(before.get(kind)?.get(id)?.spec);
+      const to = change.op === 'delete' ? null : lifecycleOf(change.object.spec);
+      return from === to ? { kind, id, action, revision } : { kind, id, action, revision, lifecycle: { from, to } };
+    });
+    for (const listener of this.commitListeners) listener(committed, actor);
+  }
+}
+
+function lifecycleOf(spec: unknown): string | null {
+  const lifecycle = (spec as { lifecycle?: unknown } | undefined)?.lifecycle;
+  return typeof lifecycle === 'string' ? lifecycle : null;
 }
 
 async function buildSnapshot(stored: StoredObjects, version: number, env: Record<string, string | undefined>, secrets: SecretBox, pause: () => Promise<void> | undefined): Promise<RegistrySnapshot> {
@@ -290,7 +361,9 @@ async function buildSnapshot(stored: StoredObjects, version: number, env: Record
     apiKeys.set(model.metadata.id, resolveApiKey(storedModels!.get(model.metadata.id)!.spec, env, secrets));
   }
   for (const model of models) modelIdByName.set(model.metadata.id, model.metadata.id);
-  return { version, models, capabilities: [...(byKind.get('Capability')?.values() ?? [])] as CapabilityObject[], byKind, modelIdByName, apiKeys };
+  const webhookHeaders = new Map<string, Record<string, string>>();
+  for (const rule of stored.get('AlertRule')?.values() ?? []) webhookHeaders.set(rule.id, resolveWebhookHeaders(rule.spec, env, secrets));
+  return { version, models, capabilities: [...(byKind.get('Capability')?.values() ?? [])] as CapabilityObject[], byKind, modelIdByName, apiKeys, webhookHeaders };
 }
 
 function toView(object: StoredObject): GroveObject {
@@ -304,5 +377,5 @@ function toView(object: StoredObject): GroveObject {
 }
 
 function emptySnapshot(): RegistrySnapshot {
-  return { version: 0, models: [], capabilities: [], byKind: new Map(), modelIdByName: new Map(), apiKeys: new Map() };
+  return { version: 0, models: [], capabilities: [], byKind: new Map(), modelIdByName: new Map(), apiKeys: new Map(), webhookHeaders: new Map() };
 }

@@ -19,7 +19,9 @@ export type GatewayStreamEvent =
 
 /**
  * The same data plane as /v1, for internal TypeScript services: typed input, the OpenAI response
- * plus Grove's own facts (model, decision id, attempts, cost) in the result.
+ * plus Grove's own facts (model, decision id, attempts, cost) in the result. No `.output()`: these
+ * are on the request path, and their results are typed by the functions that build them, so
+ * nothing is parsed twice on the way out (the management procedures' outputs are, see shared/).
  */
 export const gatewayRouter = router({
   complete: invokeProcedure.input(chatCompletionRequestSchema).mutation(async ({ ctx, input, signal }) => {

@@ -1,11 +1,14 @@
 import { z } from 'zod';
-import { groveObjectSchema, historyEntrySchema, listModelsInputSchema } from '../../shared/api';
-import { LIFECYCLES, type ModelObject, objectId } from '../../shared/objects';
+import { describedAs } from '../../shared/described-as';
+import { listModelsInputSchema, modelObjectBodySchema, modelObjectUpdateBodySchema, modelRevisionSchema } from '../../shared/api';
+import { LIFECYCLES, modelObjectSchema, objectId } from '../../shared/objects';
 import { adminProcedure, router } from '../trpc';
 import { listModels } from '../registry/list-models';
+import { connectionTestInputSchema, connectionTestResultSchema } from '../../shared/connection-test';
+import { testConnection } from '../models/test-connection';
 
 const idInput = z.object({ id: objectId });
-const modelOutput = groveObjectSchema;
+const modelOutput = modelObjectSchema;
 
 export const modelsRouter = router({
   list: adminProcedure
@@ -18,17 +21,18 @@ export const modelsRouter = router({
     .meta({ openapi: { method: 'GET', path: '/v1/models/{id}', tags: ['models'], protect: true, summary: 'Get a model' } })
     .input(idInput)
     .output(modelOutput)
-    .query(({ ctx, input }) => ctx.services.registry.get('Model', input.id) as ModelObject),
+    .query(({ ctx, input }) => ctx.services.registry.get('Model', input.id)),
 
   create: adminProcedure
     .meta({ openapi: { method: 'POST', path: '/v1/models', tags: ['models'], protect: true, summary: 'Register a model' } })
-    .input(z.object({ object: z.unknown() }))
+    // the registry lists every problem of the object (server/registry/kinds.ts)
+    .input(z.object({ object: describedAs(modelObjectBodySchema) }))
     .output(modelOutput)
     .mutation(({ ctx, input }) => ctx.services.registry.create(ctx.principal.keyId, withKind(input.object), 'Model')),
 
   update: adminProcedure
     .meta({ openapi: { method: 'PATCH', path: '/v1/models/{id}', tags: ['models'], protect: true, summary: 'Update a model (names the revision it is based on)' } })
-    .input(z.object({ id: objectId, revision: z.number().int().positive(), object: z.unknown() }))
+    .input(z.object({ id: objectId, revision: z.number().int().positive(), object: describedAs(modelObjectUpdateBodySchema) }))
     .output(modelOutput)
     .mutation(({ ctx, input }) => ctx.services.registry.update(ctx.principal.keyId, 'Model', input.id, input.revision, withKind(input.object, input.id))),
 
@@ -43,13 +47,22 @@ export const modelsRouter = router({
 
   history: adminProcedure
     .input(idInput)
-    .output(z.object({ items: z.array(historyEntrySchema) }))
+    .output(z.object({ items: z.array(modelRevisionSchema) }))
     .query(async ({ ctx, input }) => ({ items: await ctx.services.registry.history('Model', input.id) })),
 
   rollback: adminProcedure
     .input(z.object({ id: objectId, toRevision: z.number().int().positive(), revision: z.number().int().positive() }))
     .output(modelOutput)
     .mutation(({ ctx, input }) => ctx.services.registry.rollback(ctx.principal.keyId, 'Model', input.id, input.toRevision, input.revision)),
+
+  /**
+   * Calls a model that is not registered yet (the wizard's first step) once, through its real
+   * adapter: the request sent (key redacted), the answer or the kind of failure with a hint.
+   */
+  testConnection: adminProcedure
+    .input(connectionTestInputSchema)
+    .output(connectionTestResultSchema)
+    .mutation(({ ctx, input }) => testConnection(input, ctx.services.config.env)),
 
   /** draft → active → deprecated → retired, and back where it makes sense (see registry/lifecycle.ts). */
   transition: adminProcedure

@@ -1,21 +1,20 @@
-import { CIRCUIT_CODE } from './compile-health';
 import { capabilityFit, describeExclusion, exclusionCode } from './eligibility';
 import type { RoutingContext } from './eligibility';
-import { strategyKeys, weightedOrder } from './rank';
+import { rankOrder } from './rank';
 import type { Candidate, ScoreBreakdown } from './types';
 
 const NONE = new Int32Array(0);
 
 const round = (value: number) => Math.round(value * 100) / 100;
 
-interface CandidateInputs {
+export interface CandidateInputs {
   chain: readonly number[];
   requestedIndex: number;
   seed: string;
 }
 
 /** The models a decision considered: what was asked for, its fallbacks, then the route's pool. */
-function consideredModels(context: RoutingContext, inputs: CandidateInputs): number[] {
+export function consideredModels(context: RoutingContext, inputs: CandidateInputs): number[] {
   const { registry, route, named } = context;
   const seen = new Uint8Array(registry.count);
   const list: number[] = [];
@@ -35,9 +34,16 @@ function consideredModels(context: RoutingContext, inputs: CandidateInputs): num
   return list;
 }
 
+/** How old the model's latency figure was at the decision, ms; null when unknown (or the decision had no clock). */
+export function latencyAgeOf(context: RoutingContext, index: number): number | null {
+  const at = context.health.latencyAt[index] ?? Number.NaN;
+  return Number.isNaN(at) || !Number.isFinite(context.now) ? null : Math.max(0, context.now - at);
+}
+
 /**
- * Every considered model with its exclusion reason or its score breakdown. Built only when a
- * decision's candidates are read, since at 1,000 models this costs far more than deciding does.
+ * Every considered model with its exclusion reason or its score breakdown: the chain first, then the
+ * other eligible ones by rank, then the excluded. Built only when someone asks (explainCandidates),
+ * since at 1,000 models this costs far more than deciding does.
  */
 export function listCandidates(context: RoutingContext, inputs: CandidateInputs): Candidate[] {
   const { registry, health, route } = context;
@@ -47,28 +53,8 @@ export function listCandidates(context: RoutingContext, inputs: CandidateInputs)
   const head = context.named >= 0 ? context.named : (inputs.chain[0] ?? -1);
   const listed = (head >= 0 ? registry.fallbacks[head] : undefined) ?? NONE;
   for (const index of considered) codes[index] = exclusionCode(context, index, listed.includes(index));
-  const eligible = considered.filter((index) => codes[index] === 0);
-  const halfOpen = (index: number) => (health.circuit[index] === CIRCUIT_CODE['half-open'] ? 1 : 0);
-
-  // the strategy's order over every eligible model, half-open last, as the chain's tail uses it
-  let ordered: number[];
-  if (route.strategy === 'pinned' || route.strategy === 'weighted') {
-    const order = route.strategy === 'pinned' ? [...route.pinned] : weightedOrder(context, inputs.seed);
-    const position = (index: number) => (order.includes(index) ? order.indexOf(index) : order.length);
-    ordered = eligible.sort((a, b) => halfOpen(a) - halfOpen(b) || position(a) - position(b));
-  } else {
-    const keys = new Float64Array(2);
-    const key1 = new Float64Array(registry.count);
-    const key2 = new Float64Array(registry.count);
-    for (const index of eligible) {
-      strategyKeys(context, index, keys);
-      key1[index] = keys[0] ?? 0;
-      key2[index] = keys[1] ?? 0;
-    }
-    ordered = eligible.sort(
-      (a, b) => halfOpen(a) - halfOpen(b) || (key1[a] ?? 0) - (key1[b] ?? 0) || (key2[a] ?? 0) - (key2[b] ?? 0) || (registry.idRank[a] ?? 0) - (registry.idRank[b] ?? 0),
-    );
-  }
+  // the chain's own ranking over every eligible model (rank.ts), half-open last
+  const ordered = rankOrder(context, considered.filter((index) => codes[index] === 0), inputs.seed);
 
   const latencyOf = (index: number) => {
     const latency = health.latency[index] ?? Number.NaN;
@@ -93,7 +79,7 @@ export function listCandidates(context: RoutingContext, inputs: CandidateInputs)
     else if (route.strategy === 'pinned') total = (100 * (ordered.length - rank + 1)) / ordered.length;
     else if (route.strategy === 'weighted') total = splitTotal > 0 ? (100 * (route.splitWeights[route.splitModels.indexOf(index)] ?? 0)) / splitTotal : 0;
     else total = fit;
-    return { rank, total: round(total), capabilityFit: round(fit), cost: Math.round(cost * 10_000) / 10_000, latency, health: round(100 * (1 - (health.errorRate[index] ?? 0))) };
+    return { rank, total: round(total), capabilityFit: round(fit), cost: Math.round(cost * 10_000) / 10_000, latency, latencyAgeMs: latencyAgeOf(context, index), health: round(100 * (1 - (health.errorRate[index] ?? 0))) };
   };
 
   const inChain = new Set(inputs.chain);

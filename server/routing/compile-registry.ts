@@ -1,6 +1,7 @@
 import { CORE_CAPABILITIES, isDemoModel } from '../../shared/objects';
 import type { ModelObject } from '../../shared/objects';
 import type { RegistrySnapshot } from './types';
+import { finishSteps, ITEMS_PER_STEP, type Steps } from '../../shared/steps';
 
 export const LIFECYCLE_CODE = { draft: 0, active: 1, deprecated: 2, retired: 3 } as const;
 
@@ -55,19 +56,30 @@ const cache = new WeakMap<RegistrySnapshot, CompiledRegistry>();
 
 /** Compiles once per snapshot object (cached by identity). */
 export function compileRegistry(snapshot: RegistrySnapshot): CompiledRegistry {
-  const cached = cache.get(snapshot);
-  if (cached) return cached;
+  return cache.get(snapshot) ?? finishSteps(compileRegistrySteps(snapshot));
+}
+
+/**
+ * compileRegistry in steps (shared/steps.ts): the server compiles a new registry of thousands of
+ * models this way before swapping it in, while requests go on being served.
+ */
+export function* compileRegistrySteps(snapshot: RegistrySnapshot): Steps<CompiledRegistry> {
   const models = snapshot.models;
   const count = models.length;
   const ids = models.map((model) => model.metadata.id);
   const indexById = new Map(ids.map((id, index) => [id, index]));
+  yield;
   const indexByName = new Map<string, number>();
   models.forEach((model, index) => model.spec.aliases.forEach((alias) => indexByName.has(alias) || indexByName.set(alias, index)));
   ids.forEach((id, index) => indexByName.set(id, index));
+  yield;
 
   const defaults = new Map<string, number>(CORE_CAPABILITIES.map((name) => [name, 0]));
   for (const capability of snapshot.capabilities) defaults.set(capability.metadata.id, capability.spec.defaultScore);
-  for (const model of models) for (const name of Object.keys(model.spec.capabilities)) if (!defaults.has(name)) defaults.set(name, 0);
+  for (const [index, model] of models.entries()) {
+    if (index % ITEMS_PER_STEP === 0) yield;
+    for (const name of Object.keys(model.spec.capabilities)) if (!defaults.has(name)) defaults.set(name, 0);
+  }
   const capabilityNames = [...defaults.keys()];
   const capabilityIndex = new Map(capabilityNames.map((name, index) => [name, index]));
   const capabilityCount = capabilityNames.length;
@@ -78,7 +90,8 @@ export function compileRegistry(snapshot: RegistrySnapshot): CompiledRegistry {
   const maxOutputTokens = new Float64Array(count);
   const lifecycle = new Uint8Array(count);
   const hasKey = new Uint8Array(count);
-  models.forEach((model, index) => {
+  for (const [index, model] of models.entries()) {
+    if (index % ITEMS_PER_STEP === 0) yield;
     const declared: Record<string, number | undefined> = model.spec.capabilities;
     capabilityNames.forEach((name, column) => {
       scores[index * capabilityCount + column] = declared[name] ?? defaults.get(name) ?? 0;
@@ -88,14 +101,19 @@ export function compileRegistry(snapshot: RegistrySnapshot): CompiledRegistry {
     maxOutputTokens[index] = model.spec.maxOutputTokens;
     lifecycle[index] = LIFECYCLE_CODE[model.spec.lifecycle];
     hasKey[index] = !needsKey(model) || !snapshot.modelsWithKey || snapshot.modelsWithKey.has(model.metadata.id) ? 1 : 0;
-  });
+  }
+  yield;
 
+  // one sort of 10,000 ids (a few ms) cannot be cut into steps; everything around it is
   const sortedIds = ids.map((id, index) => ({ id, index })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  yield;
   const idRank = new Uint32Array(count);
   sortedIds.forEach((entry, rank) => (idRank[entry.index] = rank));
 
+  yield;
   const servedBy = new Int32Array(count);
   for (let index = 0; index < count; index++) {
+    if (index % ITEMS_PER_STEP === 0) yield;
     let current = index;
     const seen = new Set<number>();
     while (current >= 0 && lifecycle[current] === LIFECYCLE_CODE.retired) {
@@ -110,21 +128,26 @@ export function compileRegistry(snapshot: RegistrySnapshot): CompiledRegistry {
     servedBy[index] = current;
   }
 
-  const fallbacks = models.map((model) => {
+  const fallbacks: Int32Array[] = [];
+  for (const [index, model] of models.entries()) {
+    if (index % ITEMS_PER_STEP === 0) yield;
     const resolved: number[] = [];
     for (const id of model.spec.fallbacks) {
       const target = indexById.get(id);
       const served = target === undefined ? -1 : (servedBy[target] ?? -1);
       if (served >= 0) resolved.push(served);
     }
-    return Int32Array.from(resolved);
-  });
+    fallbacks.push(Int32Array.from(resolved));
+  }
+  yield;
 
   const routable = Int32Array.from(
     sortedIds.filter((entry) => lifecycle[entry.index] === LIFECYCLE_CODE.active || lifecycle[entry.index] === LIFECYCLE_CODE.deprecated).map((entry) => entry.index),
   );
 
+  yield;
   const demo = Uint8Array.from(models, (model) => (isDemoModel(model) ? 1 : 0));
+  yield;
   const demoMode = demo.includes(1) && !models.some((_, index) => demo[index] === 0 && hasKey[index] === 1 && (lifecycle[index] === LIFECYCLE_CODE.active || lifecycle[index] === LIFECYCLE_CODE.deprecated));
   const demoExcluded = demoMode ? new Uint8Array(count) : demo;
 

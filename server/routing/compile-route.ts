@@ -23,6 +23,8 @@ export interface CompiledRoute {
   pinned: Int32Array;
   splitModels: Int32Array;
   splitWeights: Float64Array;
+  /** positions in the split by weight, heaviest first (then as listed): the weighted order after the draw */
+  splitByWeight: Int32Array;
   view: RouteView;
   /**
    * The route whose cached static order (capability and cheapest depend only on registry and
@@ -105,6 +107,7 @@ export function buildRoute(registry: CompiledRegistry, parts: RouteParts, orderO
     pinned: Int32Array.from(pinned),
     splitModels: Int32Array.from(splitModels),
     splitWeights: Float64Array.from(splitWeights),
+    splitByWeight: Int32Array.from(splitWeights.keys()).sort((a, b) => (splitWeights[b] ?? 0) - (splitWeights[a] ?? 0) || a - b),
     // shared by every decision on this route, so frozen
     view: Object.freeze({
       strategy: parts.strategy,

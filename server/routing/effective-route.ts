@@ -47,6 +47,7 @@ export function effectiveRoute(registry: CompiledRegistry, route: CompiledRoute,
   narrowed.pinned = route.pinned;
   narrowed.splitModels = route.splitModels;
   narrowed.splitWeights = route.splitWeights;
+  narrowed.splitByWeight = route.splitByWeight;
   const sameOrder = weights === undefined && parts.strategy === view.strategy;
   narrowed.orderOwner = sameOrder ? route.orderOwner : null;
   memo.set(key, narrowed);

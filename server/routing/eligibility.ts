@@ -90,6 +90,18 @@ export function exclusionCode(context: RoutingContext, index: number, listed = f
   return EXCLUSION.none;
 }
 
+/** ` (median of its calls, newest 2.4 s ago)`, or nothing without a time */
+function ageText(context: RoutingContext, index: number): string {
+  const at = context.health.latencyAt[index] ?? Number.NaN;
+  if (Number.isNaN(at) || !Number.isFinite(context.now)) return '';
+  return ` (median of its latest calls, newest ${(Math.max(0, context.now - at) / 1000).toFixed(1)} s ago)`;
+}
+
+/** Would the model serve this request but for its latency (over the route's maxLatencyMs)? */
+export function onlyTooSlow(context: RoutingContext, index: number): boolean {
+  return exclusionCode(context, index) === EXCLUSION.overLatency && (context.route.minimumColumns.length === 0 || failedMinimum(context, index) < 0);
+}
+
 /** How an operator gives a model its key, in the words of its own spec. */
 export function keyHint(model: ModelObject | undefined): string {
   const apiKey = model?.spec.apiKey;
@@ -129,7 +141,7 @@ export function describeExclusion(context: RoutingContext, index: number, code: 
     case EXCLUSION.demo:
       return { reason: 'demo_model', detail: 'demo model: real models are available (name it to use it; `grove demo remove` deletes the demo models)' };
     case EXCLUSION.overLatency:
-      return { reason: 'over_latency_limit', detail: `observed latency ${health.latency[index]} ms is over the limit ${route.maxLatencyMs} ms` };
+      return { reason: 'over_latency_limit', detail: `observed latency ${health.latency[index]} ms${ageText(context, index)} is over the limit ${route.maxLatencyMs} ms` };
     default: {
       const at = failedMinimum(context, index);
       const name = Object.keys(route.view.minimums)[at];

@@ -1,5 +1,8 @@
 export { decide } from './decide';
-export { compileRegistry } from './compile-registry';
+export { explainCandidates, explainDecision } from './explain';
+/** A decision with its candidates listed: what the request log writes and route.explain returns. */
+export type { ExplainedDecision } from '../../shared/decision';
+export { compileRegistry, compileRegistrySteps } from './compile-registry';
 export type { CompiledRegistry } from './compile-registry';
 export { estimatePromptTokens } from './estimate-tokens';
 export type { EstimatableMessage } from './estimate-tokens';

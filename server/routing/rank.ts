@@ -5,44 +5,97 @@ import type { RoutingContext } from './eligibility';
 import { pickWeighted, seededFraction } from './weighted-pick';
 
 /*
- * Every strategy that ranks the whole pool (capability, cheapest, fastest) orders models by
- * (half-open last, key1, key2, id). key1 and key2 are numbers, lower is better:
- *   capability  −fit, blended price
- *   cheapest    blended price, −fit
- *   fastest     latency (unknown: Infinity), then price when known, −speed score when unknown
+ * One ranking for every strategy. Each model gets a row of RANK_KEYS numbers, compared key by key,
+ * lower first: (half-open, key1, key2, id rank). Half-open models come after every closed one (a
+ * probe, not a first choice); key1 and key2 by strategy:
+ *   capability         −fit, blended price
+ *   cheapest           blended price, −fit
+ *   fastest            latency (unknown: Infinity), then price when known, −speed score when unknown
+ *   pinned, weighted   position in the route's own order (pinned list; the draw, then the split by weight), 0
+ * The chain (rankPool), its cached orders and the explanation (rankOrder) all rank with these rows
+ * and compareRanks, so the explanation's ranks are the order decide followed.
  */
+export const RANK_KEYS = 4;
 
-export function strategyKeys(context: RoutingContext, index: number, keys: Float64Array): void {
+/**
+ * Writes model `index`'s rank row into `rows` at `at`. `positions`: each model's place in the
+ * route's own order (pinned, weighted), else null.
+ */
+function writeRankKeys(context: RoutingContext, index: number, positions: Float64Array | null, rows: Float64Array, at: number): void {
   const { registry, health, route } = context;
   const price = registry.blended[index] ?? 0;
-  if (route.strategy === 'cheapest') {
-    keys[0] = price;
-    keys[1] = -capabilityFit(context, index);
+  let key1: number;
+  let key2: number;
+  if (positions !== null) {
+    key1 = positions[index] ?? Infinity;
+    key2 = 0;
+  } else if (route.strategy === 'cheapest') {
+    key1 = price;
+    key2 = -capabilityFit(context, index);
   } else if (route.strategy === 'fastest') {
     const latency = health.latency[index] ?? Number.NaN;
     const known = !Number.isNaN(latency);
-    keys[0] = known ? latency : Infinity;
-    keys[1] = known ? price : -capabilityScore(registry, index, registry.capabilityIndex.get('speed') ?? -1);
+    key1 = known ? latency : Infinity;
+    key2 = known ? price : -capabilityScore(registry, index, registry.capabilityIndex.get('speed') ?? -1);
   } else {
-    keys[0] = -capabilityFit(context, index);
-    keys[1] = price;
+    key1 = -capabilityFit(context, index);
+    key2 = price;
   }
+  rows[at] = health.circuit[index] === CIRCUIT_CODE['half-open'] ? 1 : 0;
+  rows[at + 1] = key1;
+  rows[at + 2] = key2;
+  rows[at + 3] = registry.idRank[index] ?? 0;
 }
 
-function sortedByKeys(context: RoutingContext): Int32Array {
-  const { registry } = context;
-  const pool = registry.routable;
-  const key1 = new Float64Array(registry.count);
-  const key2 = new Float64Array(registry.count);
-  const keys = new Float64Array(2);
-  for (const index of pool) {
-    strategyKeys(context, index, keys);
-    key1[index] = keys[0] ?? 0;
-    key2[index] = keys[1] ?? 0;
+/** The one comparator: rank row `aAt` of `a` against row `bAt` of `b`; negative when a ranks first. */
+export function compareRanks(a: Float64Array, aAt: number, b: Float64Array, bAt: number): number {
+  for (let k = 0; k < RANK_KEYS; k++) {
+    // compared, not subtracted: two unknown latencies (Infinity) tie rather than give NaN
+    const left = a[aAt + k] ?? 0;
+    const right = b[bAt + k] ?? 0;
+    if (left < right) return -1;
+    if (left > right) return 1;
   }
-  return Int32Array.from(pool).sort(
-    (a, b) => (key1[a] ?? 0) - (key1[b] ?? 0) || (key2[a] ?? 0) - (key2[b] ?? 0) || (registry.idRank[a] ?? 0) - (registry.idRank[b] ?? 0),
-  );
+  return 0;
+}
+
+/** The weighted route's order: the drawn model, then the rest of the split by weight (then as listed). */
+export function weightedOrder(context: RoutingContext, seed: string): number[] {
+  const { splitModels, splitWeights, splitByWeight } = context.route;
+  const lifecycle = context.registry.lifecycle;
+  const drawable = (at: number) => {
+    const index = splitModels[at] ?? -1;
+    return lifecycle[index] !== LIFECYCLE_CODE.deprecated && exclusionCode(context, index) === 0;
+  };
+  const drawn = pickWeighted(splitWeights, drawable, seededFraction(seed));
+  const order = drawn >= 0 ? [splitModels[drawn] ?? -1] : [];
+  for (const at of splitByWeight) if (at !== drawn) order.push(splitModels[at] ?? -1);
+  return order;
+}
+
+/** The route's own order for pinned and weighted routes (each model's place in it), else null. */
+function routePositions(context: RoutingContext, seed: string): Float64Array | null {
+  const { route, registry } = context;
+  if (route.strategy !== 'pinned' && route.strategy !== 'weighted') return null;
+  const order = route.strategy === 'pinned' ? route.pinned : weightedOrder(context, seed);
+  const positions = new Float64Array(registry.count).fill(order.length);
+  for (let at = order.length - 1; at >= 0; at--) positions[order[at] ?? 0] = at;
+  return positions;
+}
+
+/**
+ * `models` in rank order. `healthAware` false leaves half-open out of the rows: an order cached
+ * beyond one health snapshot, which collect then walks deferring the half-open ones.
+ */
+export function rankOrder(context: RoutingContext, models: ArrayLike<number>, seed: string, healthAware = true): number[] {
+  const positions = routePositions(context, seed);
+  const rows = new Float64Array(context.registry.count * RANK_KEYS);
+  for (let at = 0; at < models.length; at++) {
+    const index = models[at] ?? 0;
+    writeRankKeys(context, index, positions, rows, index * RANK_KEYS);
+    if (!healthAware) rows[index * RANK_KEYS] = 0;
+  }
+  return Array.from(models).sort((a, b) => compareRanks(rows, a * RANK_KEYS, rows, b * RANK_KEYS));
 }
 
 /**
@@ -50,12 +103,12 @@ function sortedByKeys(context: RoutingContext): Int32Array {
  * on the policy's route (capability, cheapest) or on the health snapshot (fastest). Null when the
  * request's own weights changed the order.
  */
-export function staticOrder(context: RoutingContext): Int32Array | null {
-  const { route, health } = context;
-  if (route.strategy === 'fastest') return (health.fastestOrder ??= sortedByKeys(context));
+function staticOrder(context: RoutingContext): Int32Array | null {
+  const { route, health, registry } = context;
+  if (route.strategy === 'fastest') return (health.fastestOrder ??= Int32Array.from(rankOrder(context, registry.routable, '', false)));
   const owner = route.orderOwner;
   if (owner === null) return null;
-  return (owner.order ??= sortedByKeys(context));
+  return (owner.order ??= Int32Array.from(rankOrder(context, registry.routable, '', false)));
 }
 
 export interface Ranking {
@@ -66,7 +119,7 @@ export interface Ranking {
 }
 
 /** Walks an order, skipping the ineligible, until `limit` healthy models and a non-deprecated one are found. */
-export function collect(context: RoutingContext, order: ArrayLike<number>, limit: number): Ranking {
+function collect(context: RoutingContext, order: ArrayLike<number>, limit: number): Ranking {
   const { registry, health } = context;
   const ranked: number[] = [];
   let deferred: number[] | null = null;
@@ -90,61 +143,38 @@ export function collect(context: RoutingContext, order: ArrayLike<number>, limit
   return { ranked, primary: primary >= 0 ? primary : deferredPrimary };
 }
 
-function compare(a: Float64Array, aAt: number, b: Float64Array, bAt: number): number {
-  for (let k = 0; k < 4; k++) {
-    const difference = (a[aAt + k] ?? 0) - (b[bAt + k] ?? 0);
-    if (difference !== 0) return difference;
-  }
-  return 0;
-}
-
-/** The same result as collect over a full sort, in one pass keeping the best `limit` (no sort of the pool). */
-export function scan(context: RoutingContext, limit: number): Ranking {
-  const { registry, health } = context;
+/**
+ * The same result as collect over rankOrder, in one pass keeping the best `limit`: a request with
+ * its own weights has no cached order, and sorting 1,000 models for three would cost ~100 µs.
+ */
+function scan(context: RoutingContext, limit: number): Ranking {
+  const { registry } = context;
   const top: number[] = [];
-  // rows of (half-open, key1, key2, id rank), one spare row for the insertion that overflows
-  const topKeys = new Float64Array((limit + 1) * 4);
-  const entry = new Float64Array(4);
-  const primaryKeys = new Float64Array(4);
-  const keys = new Float64Array(2);
+  // rank rows of the best so far, one spare row for the insertion that overflows
+  const topKeys = new Float64Array((limit + 1) * RANK_KEYS);
+  const entry = new Float64Array(RANK_KEYS);
+  const primaryKeys = new Float64Array(RANK_KEYS);
   let primary = -1;
   for (const index of registry.routable) {
     if (exclusionCode(context, index) !== 0) continue;
-    strategyKeys(context, index, keys);
-    entry[0] = health.circuit[index] === CIRCUIT_CODE['half-open'] ? 1 : 0;
-    entry[1] = keys[0] ?? 0;
-    entry[2] = keys[1] ?? 0;
-    entry[3] = registry.idRank[index] ?? 0;
-    if (registry.lifecycle[index] !== LIFECYCLE_CODE.deprecated && (primary < 0 || compare(entry, 0, primaryKeys, 0) < 0)) {
+    writeRankKeys(context, index, null, entry, 0);
+    if (registry.lifecycle[index] !== LIFECYCLE_CODE.deprecated && (primary < 0 || compareRanks(entry, 0, primaryKeys, 0) < 0)) {
       primary = index;
       primaryKeys.set(entry);
     }
     const length = top.length;
     let at = length;
-    while (at > 0 && compare(entry, 0, topKeys, (at - 1) * 4) < 0) at--;
+    while (at > 0 && compareRanks(entry, 0, topKeys, (at - 1) * RANK_KEYS) < 0) at--;
     if (at >= limit) continue;
     top.splice(at, 0, index);
-    topKeys.copyWithin((at + 1) * 4, at * 4, length * 4);
-    topKeys.set(entry, at * 4);
+    topKeys.copyWithin((at + 1) * RANK_KEYS, at * RANK_KEYS, length * RANK_KEYS);
+    topKeys.set(entry, at * RANK_KEYS);
     if (top.length > limit) top.pop();
   }
   return { ranked: top, primary };
 }
 
-/** The weighted route's order: the drawn model, then the rest of the split by weight (then as listed). */
-export function weightedOrder(context: RoutingContext, seed: string): number[] {
-  const { splitModels, splitWeights } = context.route;
-  const lifecycle = context.registry.lifecycle;
-  const drawable = (at: number) => {
-    const index = splitModels[at] ?? -1;
-    return lifecycle[index] !== LIFECYCLE_CODE.deprecated && exclusionCode(context, index) === 0;
-  };
-  const drawn = pickWeighted(splitWeights, drawable, seededFraction(seed));
-  const rest = [...splitWeights.keys()].filter((at) => at !== drawn).sort((a, b) => (splitWeights[b] ?? 0) - (splitWeights[a] ?? 0) || a - b);
-  return (drawn >= 0 ? [drawn, ...rest] : rest).map((at) => splitModels[at] ?? -1);
-}
-
-/** The route's best eligible models, by its strategy. */
+/** The route's best eligible models, by its strategy: what decide builds the chain from. */
 export function rankPool(context: RoutingContext, seed: string): Ranking {
   const limit = context.route.chainLength * 2;
   if (context.route.strategy === 'pinned') return collect(context, context.route.pinned, limit);

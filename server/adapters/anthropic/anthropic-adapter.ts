@@ -2,7 +2,7 @@ import type { ChatRequest } from '../../../shared/chat';
 import { errorContext } from '../classify-error';
 import { HttpAttempt } from '../http/attempt';
 import { streamSse } from '../http/sse-stream';
-import type { CallOptions, ChatDelta, ChatResult, ModelTarget, ProviderAdapter } from '../types';
+import type { CallOptions, ChatDelta, ChatResult, ModelTarget, ProviderAdapter, UpstreamRequest } from '../types';
 import { AnthropicStreamTranslator } from './anthropic-stream-translator';
 import { buildAnthropicRequest } from './build-anthropic-request';
 import { parseAnthropicResponse } from './parse-anthropic-response';
@@ -32,4 +32,8 @@ function stream(target: ModelTarget, request: ChatRequest, options: CallOptions)
   return streamSse({ context, url: endpoint(target), headers: headers(target), body, timeoutMs: target.timeoutMs, signal: options.signal, translator: new AnthropicStreamTranslator(context) });
 }
 
-export const anthropicAdapter: ProviderAdapter = { generate, stream };
+function describe(target: ModelTarget, request: ChatRequest): UpstreamRequest {
+  return { method: 'POST', url: endpoint(target), headers: headers(target), body: buildAnthropicRequest(target, request, false) };
+}
+
+export const anthropicAdapter: ProviderAdapter = { describe, generate, stream };

@@ -2,7 +2,7 @@ import type { ChatRequest } from '../../../shared/chat';
 import { errorContext } from '../classify-error';
 import { HttpAttempt } from '../http/attempt';
 import { streamSse } from '../http/sse-stream';
-import type { CallOptions, ChatDelta, ChatResult, ModelTarget, ProviderAdapter } from '../types';
+import type { CallOptions, ChatDelta, ChatResult, ModelTarget, ProviderAdapter, UpstreamRequest } from '../types';
 import { buildGeminiRequest } from './build-gemini-request';
 import { GeminiStreamTranslator } from './gemini-stream-translator';
 import { parseGeminiResponse } from './parse-gemini-response';
@@ -32,4 +32,8 @@ function stream(target: ModelTarget, request: ChatRequest, options: CallOptions)
   return streamSse({ context, url: endpoint(target, 'streamGenerateContent?alt=sse'), headers: headers(target), body, timeoutMs: target.timeoutMs, signal: options.signal, translator: new GeminiStreamTranslator(context) });
 }
 
-export const geminiAdapter: ProviderAdapter = { generate, stream };
+function describe(target: ModelTarget, request: ChatRequest): UpstreamRequest {
+  return { method: 'POST', url: endpoint(target, 'generateContent'), headers: headers(target), body: buildGeminiRequest(target, request) };
+}
+
+export const geminiAdapter: ProviderAdapter = { describe, generate, stream };

@@ -2,7 +2,7 @@ import type { ChatRequest } from '../../../shared/chat';
 import { errorContext } from '../classify-error';
 import { HttpAttempt } from '../http/attempt';
 import { streamSse } from '../http/sse-stream';
-import type { CallOptions, ChatDelta, ChatResult, ModelTarget, ProviderAdapter } from '../types';
+import type { CallOptions, ChatDelta, ChatResult, ModelTarget, ProviderAdapter, UpstreamRequest } from '../types';
 import { buildOpenAIRequest } from './build-openai-request';
 import { OpenAIStreamTranslator } from './openai-stream-translator';
 import { parseOpenAIResponse } from './parse-openai-response';
@@ -31,4 +31,8 @@ function stream(target: ModelTarget, request: ChatRequest, options: CallOptions)
   return streamSse({ context, url: endpoint(target), headers: headers(target), body, timeoutMs: target.timeoutMs, signal: options.signal, translator: new OpenAIStreamTranslator(context) });
 }
 
-export const openAICompatibleAdapter: ProviderAdapter = { generate, stream };
+function describe(target: ModelTarget, request: ChatRequest): UpstreamRequest {
+  return { method: 'POST', url: endpoint(target), headers: headers(target), body: buildOpenAIRequest(target, request, false) };
+}
+
+export const openAICompatibleAdapter: ProviderAdapter = { describe, generate, stream };

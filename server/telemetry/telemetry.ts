@@ -1,0 +1,172 @@
+import type { DatabaseHandle } from '../../db/client';
+import type { EventBus } from '../events';
+import type { Logger } from '../logger';
+import { liveInputSchema, summaryInputSchema, topFailingInputSchema, type RangeInput } from '../../shared/metrics';
+import type { z } from 'zod';
+import { MetricsAggregator } from './aggregator';
+import { resolveRange, type ResolvedRange } from './query-range';
+import { scheduleRetention, type RetentionOptions } from './retention';
+import { insertRollups, selectRollups } from './rollup-repository';
+import { RollupWriter } from './rollup-writer';
+import type { BucketSeconds, RollupRow } from './rollups';
+import * as answers from './summarize';
+import { unstoredPeerRows, type PublishedRollups } from '../fleet/published-rollups';
+import { CircuitLog } from './circuit-log';
+import { latencyHeatmap } from './latency-bands';
+import { CONFIG_CHANGES_LIMIT, timeline } from './timeline';
+import { insertCircuitChanges, selectCircuitChanges, selectCircuitStatesBefore, selectConfigChanges } from './timeline-repository';
+
+/** The other instances of the fleet and what they have counted but not stored (server/fleet/fleet.ts). */
+export interface PeerRollups {
+  peerRollups(): ReadonlyArray<{ instanceId: string; published: PublishedRollups }>;
+}
+
+export interface TelemetryOptions extends RetentionOptions {
+  /** false only to measure what telemetry costs (GROVE_TELEMETRY=off, the benchmark) */
+  enabled: boolean;
+  /** rollup rows held while the database cannot take them */
+  bufferRows: number;
+  /** this process, in the rows it writes */
+  instanceId: string;
+  /** evaluated every second after the tick, from the aggregator's live windows (server/alerts) */
+  alerts?: { evaluate(now: number, aggregator: MetricsAggregator): void };
+  now?: () => number;
+}
+
+/**
+ * The impure shell around the aggregator: the one-second tick (the metrics.tick event, and closed
+ * rollups handed to the writer), the writer that stores them, retention, and the queries, which
+ * read stored rows together with what is still in memory, so that figures are complete up to now.
+ */
+export class Telemetry {
+  readonly aggregator = new MetricsAggregator();
+  readonly writer: RollupWriter;
+  /** circuit changes, stored for the failover timeline */
+  readonly circuits: CircuitLog;
+  private readonly now: () => number;
+  private stops: Array<() => void> = [];
+  private peers: PeerRollups | null = null;
+
+  constructor(
+    private readonly database: Pick<DatabaseHandle, 'db'>,
+    private readonly events: EventBus,
+    private readonly logger: Logger,
+    readonly options: TelemetryOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+    this.writer = new RollupWriter({ write: (rows) => insertRollups(database.db, options.instanceId, rows) }, logger, { maxRows: options.bufferRows });
+    this.circuits = new CircuitLog((rows) => insertCircuitChanges(database.db, rows), logger, options.instanceId);
+  }
+
+  /** The tick every second and retention every hour (the first a minute after start). */
+  start(): void {
+    if (this.options.enabled) {
+      const ticker = setInterval(() => this.tick(), 1_000);
+      ticker.unref();
+      this.stops.push(() => clearInterval(ticker));
+    }
+    this.circuits.start();
+    this.stops.push(scheduleRetention(this.database.db, this.options, this.logger));
+  }
+
+  tick(now = this.now()): void {
+    this.events.emit(this.aggregator.tick(now));
+    this.writer.enqueue(this.aggregator.closeRollups(now));
+    try {
+      this.options.alerts?.evaluate(now, this.aggregator);
+    } catch (error) {
+      // thrown from a timer, it would end the process; the next second evaluates again
+      this.logger.error({ err: error }, 'alert evaluation failed');
+    }
+  }
+
+  /** From now on, range queries add what the fleet's other instances have not stored yet. */
+  addPeers(peers: PeerRollups): void {
+    this.peers = peers;
+  }
+
+  /** What this instance has counted and not stored: what it publishes to its peers. */
+  unstored(): PublishedRollups {
+    return { 60: this.unstoredRows(60), 900: this.unstoredRows(900) };
+  }
+
+  /** Counted and not stored: rows in the writer's buffer, and those still open. */
+  private unstoredRows(bucketSeconds: BucketSeconds): RollupRow[] {
+    return [...this.writer.buffered(bucketSeconds), ...this.aggregator.openRows(bucketSeconds)];
+  }
+
+  /** Stores everything still open (shutdown), then stops. */
+  async close(): Promise<void> {
+    for (const stop of this.stops) stop();
+    this.stops = [];
+    this.writer.enqueue(this.aggregator.closeRollups(Number.POSITIVE_INFINITY));
+    await Promise.all([this.writer.flush(), this.circuits.close()]);
+  }
+
+  summary(input: z.input<typeof summaryInputSchema>) {
+    const parsed = summaryInputSchema.parse(input);
+    return this.answer(parsed, (rows, range) => answers.summary(rows, range, parsed.groupBy));
+  }
+
+  series(input: RangeInput) {
+    return this.answer(input, answers.series);
+  }
+
+  topFailing(input: z.input<typeof topFailingInputSchema>) {
+    const parsed = topFailingInputSchema.parse(input);
+    return this.answer(parsed, (rows, range) => answers.topFailing(rows, range, parsed.limit));
+  }
+
+  usage(input: RangeInput) {
+    return this.answer(input, answers.usage);
+  }
+
+  latency(input: RangeInput) {
+    return this.answer(input, answers.latency);
+  }
+
+  /** Per step, the requests in each latency band: the whole distribution, for the heatmap. */
+  latencyHeatmap(input: RangeInput) {
+    return this.answer(input, latencyHeatmap);
+  }
+
+  /** Each model's circuit changes over a range, with the state it started in, and the config changes. */
+  async timeline(input: RangeInput) {
+    const range = resolveRange(input, { now: this.now(), retentionDays: this.options.metricsDays });
+    const db = this.database.db;
+    // taken before the stored rows are read: see CircuitLog.unstored
+    const unstored = this.circuits.unstored();
+    const [before, changes, config] = await Promise.all([
+      selectCircuitStatesBefore(db, range.from, input.model),
+      selectCircuitChanges(db, { from: range.from, to: range.to, modelId: input.model }),
+      selectConfigChanges(db, { from: range.from, to: range.to, limit: CONFIG_CHANGES_LIMIT + 1 }),
+    ]);
+    return timeline({ range, before, changes, unstored, config, modelId: input.model });
+  }
+
+  /** The live per-second figures: no database involved. */
+  live(input: z.input<typeof liveInputSchema>) {
+    const { seconds, until } = liveInputSchema.parse(input);
+    const view = this.aggregator.live(until === 'completed' ? this.now() - 1000 : this.now(), seconds);
+    return { ...view, from: new Date(view.from).toISOString(), to: new Date(view.to).toISOString() };
+  }
+
+  private async answer<T>(input: RangeInput, build: (rows: RollupRow[], range: ResolvedRange) => T): Promise<T> {
+    const range = resolveRange(input, { now: this.now(), retentionDays: this.options.metricsDays });
+    return build(await this.rows(range, input.model), range);
+  }
+
+  /**
+   * The range's rows: stored, waiting to be stored, and still open, each exactly once; with a
+   * fleet, also what the other instances published in their last heartbeat and have not stored.
+   */
+  private rows(range: ResolvedRange, modelId: string | undefined): Promise<RollupRow[]> {
+    return this.writer.read(async () => {
+      const stored = await selectRollups(this.database.db, { bucketSeconds: range.stepSeconds, from: range.from, to: range.to, modelId });
+      // taken together, after the read: a minute closed meanwhile moved from one to the other
+      const inMemory = this.unstoredRows(range.stepSeconds);
+      if (this.peers) inMemory.push(...unstoredPeerRows(stored, this.peers.peerRollups(), range.stepSeconds));
+      return stored.concat(answers.rowsInRange(inMemory, range, modelId));
+    });
+  }
+}
