@@ -16,7 +16,8 @@ export const theme = createTheme({
   components: {
     // the coloured alert titles (orange 9 on orange 1 is 3.6:1) and the grey notification text fail AA
     Alert: Alert.extend({ styles: { title: { color: 'var(--mantine-color-bright)' } } }),
-    Notification: Notification.extend({ styles: { description: { color: 'var(--mantine-color-dimmed)' } } }),
+    // the close button is an icon: named, or a screen reader (and axe-core) finds an unnamed button
+    Notification: Notification.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close notification' } }, styles: { description: { color: 'var(--mantine-color-dimmed)' } } }),
     Breadcrumbs: Breadcrumbs.extend({ styles: { separator: { color: 'var(--mantine-color-dimmed)' } } }),
   },
 });

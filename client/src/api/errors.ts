@@ -31,3 +31,12 @@ export function describeError(error: unknown): string {
       return message;
   }
 }
+
+/** The problems with the input a failed call names, each under its path (`spec.pricing.inputPer1M`). */
+export function serverProblems(error: unknown): Array<{ path: string; message: string }> {
+  if (!(error instanceof TRPCClientError)) return [];
+  const data: unknown = error.data;
+  const problems = data && typeof data === 'object' && 'problems' in data ? data.problems : undefined;
+  if (!Array.isArray(problems)) return [];
+  return problems.filter((problem): problem is { path: string; message: string } => typeof problem?.path === 'string' && typeof problem?.message === 'string');
+}

@@ -1,10 +1,18 @@
-import { createTRPCClient, createWSClient, httpBatchLink, splitLink, wsLink, type TRPCLink } from '@trpc/client';
+import { createTRPCClient, createWSClient, httpBatchLink, splitLink, wsLink } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import type { AppRouter } from '../../../server/router';
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
 export type ApiClient = ReturnType<typeof createTRPCClient<AppRouter>>;
+
+// the clients built with a ws link: only they can follow a subscription
+const subscribable = new WeakSet<ApiClient>();
+
+/** Whether `client` can subscribe (it was given a ws URL); without, live panels poll. */
+export function canSubscribe(client: ApiClient): boolean {
+  return subscribable.has(client);
+}
 
 /** Where the console finds Grove. Tests pass their own `fetch`; the browser passes a ws URL too. */
 export interface ApiConfig {
@@ -37,18 +45,21 @@ export function createApiClient(config: ApiConfig, getKey: () => string | null):
       return value ? { authorization: value } : {};
     },
   });
-  let links: TRPCLink<AppRouter>[] = [http];
   if (config.wsUrl) {
     // Lazy: the socket opens only when a page subscribes, and it authenticates when it opens.
     const wsClient = createWSClient({
       url: config.wsUrl,
       lazy: { enabled: true, closeMs: 10_000 },
+      // tRPC's default backs off to 30 s; a console on a restarted server should be live again in seconds
+      retryDelayMs: (attempt) => Math.min(500 * 2 ** attempt, 4_000),
       connectionParams: () => {
         const value = authorization();
         return value ? { authorization: value } : null;
       },
     });
-    links = [splitLink({ condition: (op) => op.type === 'subscription', true: wsLink<AppRouter>({ client: wsClient }), false: http })];
+    const client = createTRPCClient<AppRouter>({ links: [splitLink({ condition: (op) => op.type === 'subscription', true: wsLink<AppRouter>({ client: wsClient }), false: http })] });
+    subscribable.add(client);
+    return client;
   }
-  return createTRPCClient<AppRouter>({ links });
+  return createTRPCClient<AppRouter>({ links: [http] });
 }

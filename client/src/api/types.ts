@@ -1,25 +1,19 @@
 import type { inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '../../../server/router';
-import type { CapabilityObject, ModelObject } from '../../../shared/objects';
 
+/** What the console reads, as the server's output schemas (shared/) declare it: no hand-written twins. */
 type Outputs = inferRouterOutputs<AppRouter>;
 
 export type Whoami = Outputs['auth']['whoami'];
+export type ModelItem = Outputs['models']['get'];
 export type ModelRevision = Outputs['models']['history']['items'][number];
-
-/**
- * The models router declares its output with the kind-agnostic `groveObjectSchema` (spec and status
- * as records), so the precise shape comes from shared/objects, the schema the server validates with.
- */
-export type ModelItem = ModelObject;
-export type CapabilityItem = CapabilityObject;
-
-type GroveObjectOutput = Outputs['models']['get'];
-
-export function asModel(object: GroveObjectOutput): ModelItem {
-  return object as unknown as ModelItem;
-}
-
-export function asModels(objects: GroveObjectOutput[]): ModelItem[] {
-  return objects as unknown as ModelItem[];
-}
+export type CapabilityItem = Outputs['capabilities']['list']['items'][number];
+export type SeriesOutput = Outputs['metrics']['series'];
+export type SeriesPoint = SeriesOutput['overall'][number];
+export type SummaryOutput = Outputs['metrics']['summary'];
+export type LiveOutput = Outputs['metrics']['live'];
+export type LoggedRequest = Outputs['decisions']['list']['items'][number];
+export type LoggedRequestWithDecision = Outputs['decisions']['get'];
+export type ExplainResult = Outputs['route']['explain'];
+export type PolicyItem = Outputs['policies']['get'];
+export type PolicyRevision = Outputs['policies']['history']['items'][number];

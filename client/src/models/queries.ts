@@ -1,22 +1,22 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { CORE_CAPABILITIES } from '../../../shared/objects';
 import { useTRPC } from '../api/trpc';
-import { asModel, asModels } from '../api/types';
 import type { toListInput } from './filters';
 
-export function useModelList(input: ReturnType<typeof toListInput> | Record<string, never>, options: { enabled?: boolean } = {}) {
+export function useModelList(input: ReturnType<typeof toListInput> | Record<string, never>, options: { enabled?: boolean; refetchInterval?: number } = {}) {
   const trpc = useTRPC();
   return useQuery({
     ...trpc.models.list.queryOptions(input),
-    select: (data) => asModels(data.items),
+    select: (data) => data.items,
     placeholderData: keepPreviousData,
     enabled: options.enabled,
+    refetchInterval: options.refetchInterval,
   });
 }
 
 export function useModel(id: string) {
   const trpc = useTRPC();
-  return useQuery({ ...trpc.models.get.queryOptions({ id }), select: asModel });
+  return useQuery(trpc.models.get.queryOptions({ id }));
 }
 
 /** Core capabilities first, then the ones declared with `kind: Capability`. */

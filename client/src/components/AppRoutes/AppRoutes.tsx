@@ -1,13 +1,22 @@
 import { Alert, Button, Center, Group, Loader, Stack, Text } from '@mantine/core';
+import { lazy, Suspense } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
 import { useAuth } from '../../auth/AuthProvider/AuthProvider';
-import { ComingLaterPage } from '../../pages/ComingLaterPage/ComingLaterPage';
-import { DashboardPage } from '../../pages/DashboardPage/DashboardPage';
-import { ModelDetailPage } from '../../pages/ModelDetailPage/ModelDetailPage';
 import { ModelsPage } from '../../pages/ModelsPage/ModelsPage';
 import { SettingsPage } from '../../pages/SettingsPage/SettingsPage';
 import { LoginPage } from '../LoginPage/LoginPage';
 import { Shell } from '../Shell/Shell';
+
+// the chart-heavy pages load when opened: their code stays out of the first load
+const loadDashboard = () => import('../../pages/DashboardPage/DashboardPage');
+const DashboardPage = lazy(() => loadDashboard().then((module) => ({ default: module.DashboardPage })));
+// the dashboard is the landing page: its code is fetched while the key is being checked, not after
+if (typeof window !== 'undefined' && window.location.pathname === '/') loadDashboard().catch(() => undefined); // a failure shows when the page renders
+const ModelDetailPage = lazy(() => import('../../pages/ModelDetailPage/ModelDetailPage').then((module) => ({ default: module.ModelDetailPage })));
+const RoutingPage = lazy(() => import('../../pages/RoutingPage/RoutingPage').then((module) => ({ default: module.RoutingPage })));
+const DecisionsPage = lazy(() => import('../../pages/DecisionsPage/DecisionsPage').then((module) => ({ default: module.DecisionsPage })));
+const MonitoringPage = lazy(() => import('../../pages/MonitoringPage/MonitoringPage').then((module) => ({ default: module.MonitoringPage })));
+const AlertsPage = lazy(() => import('../../pages/AlertsPage/AlertsPage').then((module) => ({ default: module.AlertsPage })));
 
 /** The signed-out visitor sees the login form on any URL and lands on that URL after signing in. */
 export function AppRoutes() {
@@ -46,39 +55,19 @@ export function AppRoutes() {
 
   return (
     <Shell>
-      <Routes>
-        <Route path="/" element={<DashboardPage />} />
-        <Route path="/models" element={<ModelsPage />} />
-        <Route path="/models/:id" element={<ModelDetailPage />} />
-        <Route
-          path="/routing"
-          element={
-            <ComingLaterPage
-              title="Routing"
-              summary="Routing policies decide which model serves each request."
-              arrives="Editing routing policies and browsing routing decisions with their reasons arrive with the routing work."
-            />
-          }
-        />
-        <Route
-          path="/monitoring"
-          element={
-            <ComingLaterPage
-              title="Monitoring"
-              summary="Live latency, cost and failover per model."
-              arrives="Live latency and cost charts arrive with the monitoring work."
-            />
-          }
-        />
-        <Route
-          path="/alerts"
-          element={
-            <ComingLaterPage title="Alerts" summary="Alert rules and the alerts they raise." arrives="Alert rules and firing alerts arrive with the alerting work." />
-          }
-        />
-        <Route path="/settings" element={<SettingsPage />} />
-        <Route path="*" element={<Navigate to="/" replace />} />
-      </Routes>
+      <Suspense fallback={<Loader aria-label="Loading the page" />}>
+        <Routes>
+          <Route path="/" element={<DashboardPage />} />
+          <Route path="/models" element={<ModelsPage />} />
+          <Route path="/models/:id" element={<ModelDetailPage />} />
+          <Route path="/routing" element={<RoutingPage />} />
+          <Route path="/decisions" element={<DecisionsPage />} />
+          <Route path="/monitoring" element={<MonitoringPage />} />
+          <Route path="/alerts" element={<AlertsPage />} />
+          <Route path="/settings" element={<SettingsPage />} />
+          <Route path="*" element={<Navigate to="/" replace />} />
+        </Routes>
+      </Suspense>
     </Shell>
   );
 }

@@ -1,13 +1,14 @@
 import { useState } from 'react';
-import { Button, Group, Modal, Select, Stack, Text, Tooltip } from '@mantine/core';
+import { Button, Group, Select, Stack, Text, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { Lifecycle } from '../../../../shared/objects';
 import { useTRPC } from '../../api/trpc';
 import { describeError } from '../../api/errors';
-import { asModel, type ModelItem } from '../../api/types';
+import type { ModelItem } from '../../api/types';
 import { useModelList } from '../../models/queries';
 import { lifecycleActions, LIFECYCLE_STYLE, type LifecycleAction } from '../../models/lifecycle';
+import { ConsoleModal } from '../ConsoleModal/ConsoleModal';
 
 function buttonProps(action: LifecycleAction) {
   if (action.to === 'active') return { variant: 'filled' as const };
@@ -22,7 +23,8 @@ function RetireDialog({ model, opened, onClose, onConfirm, busy }: { model: Mode
     .filter((candidate) => candidate.metadata.id !== model.metadata.id && candidate.spec.lifecycle !== 'retired')
     .map((candidate) => ({ value: candidate.metadata.id, label: `${candidate.metadata.title ?? candidate.metadata.id} (${candidate.metadata.id})` }));
   return (
-    <Modal opened={opened} onClose={onClose} title={`Retire ${model.metadata.title ?? model.metadata.id}`} centered>
+    // ConsoleModal, not Modal: Mantine's own header is a second banner and its close button has no name (axe-core)
+    <ConsoleModal opened={opened} onClose={onClose} title={`Retire ${model.metadata.title ?? model.metadata.id}`} centered>
       <Stack>
         <Text size="sm">A retired model gets no traffic. Requests that name it are sent to its replacement instead.</Text>
         <Select
@@ -32,6 +34,8 @@ function RetireDialog({ model, opened, onClose, onConfirm, busy }: { model: Mode
           value={replacement}
           onChange={setReplacement}
           searchable
+          // Tab passes through without a list popping open over the buttons; typing or ArrowDown opens it
+          openOnFocus={false}
           required
           nothingFoundMessage="No other model to choose"
           comboboxProps={{ withinPortal: true }}
@@ -45,7 +49,7 @@ function RetireDialog({ model, opened, onClose, onConfirm, busy }: { model: Mode
           </Button>
         </Group>
       </Stack>
-    </Modal>
+    </ConsoleModal>
   );
 }
 
@@ -61,7 +65,7 @@ export function LifecycleActions({ model }: { model: ModelItem }) {
       onSuccess: (updated) => {
         queryClient.setQueryData(trpc.models.get.queryKey({ id }), updated);
         setRetiring(false);
-        notifications.show({ color: 'teal', title: 'Lifecycle changed', message: `${id} is now ${LIFECYCLE_STYLE[asModel(updated).spec.lifecycle].label.toLowerCase()}.` });
+        notifications.show({ color: 'teal', title: 'Lifecycle changed', message: `${id} is now ${LIFECYCLE_STYLE[updated.spec.lifecycle].label.toLowerCase()}.` });
       },
       onError: (error) => {
         notifications.show({ color: 'red', title: 'The change was refused', message: describeError(error), autoClose: 10_000 });

@@ -1,11 +1,12 @@
 import { useMemo, useState, type ReactNode } from 'react';
 import { MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { MutationCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createApiClient, TRPCProvider, type ApiConfig } from '../../api/trpc';
 import { errorCode } from '../../api/errors';
 import { AuthProvider } from '../../auth/AuthProvider/AuthProvider';
 import { createKeyStorage } from '../../auth/key-storage';
+import { ReportingTimeZoneProvider } from '../../settings/ReportingTimeZone';
 import { cssVariablesResolver, theme } from '../../theme';
 
 export interface ProvidersProps {
@@ -16,8 +17,14 @@ export interface ProvidersProps {
   env?: 'default' | 'test';
 }
 
+/** system.info, whose demo-mode flag the banner and Settings show: @trpc/tanstack-react-query's key prefix */
+const SYSTEM_INFO_KEY = [['system', 'info']];
+
 function makeQueryClient() {
-  return new QueryClient({
+  const queryClient: QueryClient = new QueryClient({
+    // Any change an operator makes (a model registered, moved, rolled back, the demo removed) may
+    // start or end demo mode: the banner follows at once instead of at its next refresh.
+    mutationCache: new MutationCache({ onSuccess: () => void queryClient.invalidateQueries({ queryKey: SYSTEM_INFO_KEY }) }),
     defaultOptions: {
       queries: {
         // A tRPC error with a code is the server's answer; retrying it only delays the message.
@@ -26,6 +33,7 @@ function makeQueryClient() {
       },
     },
   });
+  return queryClient;
 }
 
 /** Everything a page needs around it: theme, notifications, query cache, tRPC client and the signed-in key. */
@@ -41,7 +49,7 @@ export function Providers({ api, storage, children, env = 'default' }: Providers
       <QueryClientProvider client={queryClient}>
         <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
           <AuthProvider api={api} keys={keys}>
-            {children}
+            <ReportingTimeZoneProvider storage={storage}>{children}</ReportingTimeZoneProvider>
           </AuthProvider>
         </TRPCProvider>
       </QueryClientProvider>

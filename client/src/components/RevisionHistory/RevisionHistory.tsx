@@ -1,16 +1,16 @@
-import { Alert, Skeleton, Table, Text } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
-import { useTRPC } from '../../api/trpc';
+import { Alert, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { useQuery, useQueryClient, type UseQueryResult } from '@tanstack/react-query';
+import { useCallback } from 'react';
+import { stringify } from 'yaml';
+import { useTRPC, useTRPCClient } from '../../api/trpc';
 import { describeError } from '../../api/errors';
-import { formatDateTime } from '../../models/format';
+import type { ModelRevision } from '../../api/types';
+import { orderedModelSpec } from '../../models/spec-order';
+import { RevisionDiff, type DiffableRevision, type RevisionDiffProps } from '../RevisionDiff/RevisionDiff';
+import { RevisionTable, type ListedRevision } from '../RevisionTable/RevisionTable';
 
-export function RevisionHistory({ modelId }: { modelId: string }) {
-  const trpc = useTRPC();
-  const history = useQuery(trpc.models.history.queryOptions({ id: modelId }));
-  // revisions name the acting key by id; the key list turns that into the name an operator gave it
-  const keys = useQuery(trpc.keys.list.queryOptions());
-  const keyNames = new Map((keys.data?.items ?? []).map((key) => [key.id, key.name]));
-
+/** Any object's history: its revisions, newest first, then any two side by side with rollback. */
+export function RevisionHistoryPanel<R extends ListedRevision & DiffableRevision>({ history, ...diff }: { history: UseQueryResult<{ items: R[] }, unknown> } & Omit<RevisionDiffProps<R>, 'revisions'>) {
   if (history.isPending) return <Skeleton height={120} aria-label="Loading history" />;
   if (history.isError)
     return (
@@ -22,30 +22,36 @@ export function RevisionHistory({ modelId }: { modelId: string }) {
   const revisions = [...history.data.items].sort((a, b) => b.revision - a.revision);
   if (revisions.length === 0) return <Text c="dimmed">No revisions recorded.</Text>;
   return (
-    <Table aria-label="Revision history" striped verticalSpacing="xs">
-      <Table.Thead>
-        <Table.Tr>
-          <Table.Th scope="col" w={100}>Revision</Table.Th>
-          <Table.Th scope="col">When</Table.Th>
-          <Table.Th scope="col">Who</Table.Th>
-          <Table.Th scope="col">Action</Table.Th>
-        </Table.Tr>
-      </Table.Thead>
-      <Table.Tbody>
-        {revisions.map((revision) => (
-          <Table.Tr key={revision.revision}>
-            <Table.Td style={{ fontVariantNumeric: 'tabular-nums' }}>{revision.revision}</Table.Td>
-            <Table.Td>{formatDateTime(revision.createdAt)}</Table.Td>
-            <Table.Td>
-              {keyNames.has(revision.actor) && <Text size="sm">{keyNames.get(revision.actor)}</Text>}
-              <Text size={keyNames.has(revision.actor) ? 'xs' : 'sm'} ff="monospace" c={keyNames.has(revision.actor) ? 'dimmed' : undefined}>
-                {revision.actor}
-              </Text>
-            </Table.Td>
-            <Table.Td>{revision.action}</Table.Td>
-          </Table.Tr>
-        ))}
-      </Table.Tbody>
-    </Table>
+    <Stack gap="lg">
+      <RevisionTable revisions={revisions} />
+      <Title order={3} size="h5">
+        Compare revisions
+      </Title>
+      <RevisionDiff revisions={revisions} {...diff} />
+    </Stack>
+  );
+}
+
+const yamlLines = (revision: ModelRevision) => stringify({ metadata: revision.metadata, spec: orderedModelSpec(revision.spec) }).trimEnd().split('\n');
+
+export function RevisionHistory({ modelId, currentRevision }: { modelId: string; currentRevision: number }) {
+  const trpc = useTRPC();
+  const client = useTRPCClient();
+  const queryClient = useQueryClient();
+  const history = useQuery(trpc.models.history.queryOptions({ id: modelId }));
+  const rollback = useCallback(
+    async (revision: ModelRevision) => (await client.models.rollback.mutate({ id: modelId, toRevision: revision.revision, revision: currentRevision })).status.revision,
+    [client, modelId, currentRevision],
+  );
+  return (
+    <RevisionHistoryPanel
+      history={history}
+      subject={modelId}
+      currentRevision={currentRevision}
+      toLines={yamlLines}
+      rollback={rollback}
+      onRollbackSettled={() => queryClient.invalidateQueries({ queryKey: trpc.models.pathKey() })}
+      effect="Traffic follows the new spec at once."
+    />
   );
 }

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { AppShell, Burger, Button, Group, NavLink, Text, Title, VisuallyHidden } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconBell, IconBoxMultiple, IconChartLine, IconGauge, IconLogout, IconRoute, IconSettings } from '@tabler/icons-react';
+import { IconBell, IconBoxMultiple, IconChartLine, IconGauge, IconListSearch, IconLogout, IconRoute, IconSettings } from '@tabler/icons-react';
 import { NavLink as RouterLink, useLocation } from 'react-router';
 import { useAuth } from '../../auth/AuthProvider/AuthProvider';
 import { ColorSchemeToggle } from '../ColorSchemeToggle/ColorSchemeToggle';
@@ -11,6 +11,7 @@ export const NAV_ITEMS = [
   { to: '/', label: 'Dashboard', icon: IconGauge },
   { to: '/models', label: 'Models', icon: IconBoxMultiple },
   { to: '/routing', label: 'Routing', icon: IconRoute },
+  { to: '/decisions', label: 'Decisions', icon: IconListSearch },
   { to: '/monitoring', label: 'Monitoring', icon: IconChartLine },
   { to: '/alerts', label: 'Alerts', icon: IconBell },
   { to: '/settings', label: 'Settings', icon: IconSettings },

@@ -33,7 +33,8 @@ export function SpecSource({ model }: { model: ModelItem }) {
           )}
         </CopyButton>
       </Group>
-      <ScrollArea.Autosize mah={560}>
+      {/* a region that scrolls takes focus, so that the keyboard can scroll it (axe: scrollable-region-focusable) */}
+      <ScrollArea.Autosize mah={560} viewportProps={{ tabIndex: 0, role: 'region', 'aria-label': `Model as ${format.toUpperCase()}, scrollable` }}>
         <Code block aria-label={`Model as ${format.toUpperCase()}`} data-testid="spec-source">
           {text}
         </Code>

@@ -10,8 +10,15 @@ import { LifecycleBadge } from '../../components/LifecycleBadge/LifecycleBadge';
 import { ModelSpecFields } from '../../components/ModelSpecFields/ModelSpecFields';
 import { RevisionHistory } from '../../components/RevisionHistory/RevisionHistory';
 import { SpecSource } from '../../components/SpecSource/SpecSource';
+import { CapabilityChart } from '../../components/CapabilityChart/CapabilityChart';
+import { ModelMetrics } from '../../components/ModelMetrics/ModelMetrics';
+import { RecentDecisions } from '../../components/RecentDecisions/RecentDecisions';
+import { TryIt } from '../../components/TryIt/TryIt';
+import { isDemoModel } from '../../../../shared/objects';
+import { useReportingTimeZone } from '../../settings/ReportingTimeZone';
 
 export function ModelDetailPage() {
+  const { timeZone } = useReportingTimeZone();
   const { id = '' } = useParams();
   const model = useModel(id);
 
@@ -65,7 +72,7 @@ export function ModelDetailPage() {
             <Text span ff="monospace" inherit>
               {metadata.id}
             </Text>{' '}
-            · revision {status.revision} · updated {formatDateTime(status.updatedAt)}
+            · revision {status.revision} · updated <time dateTime={status.updatedAt}>{formatDateTime(status.updatedAt)}</time>
           </Text>
           {metadata.description && <Text size="sm">{metadata.description}</Text>}
         </Stack>
@@ -93,17 +100,32 @@ export function ModelDetailPage() {
         <Tabs defaultValue="overview" keepMounted={false}>
           <Tabs.List mb="md">
             <Tabs.Tab value="overview">Overview</Tabs.Tab>
+            <Tabs.Tab value="metrics">Metrics</Tabs.Tab>
+            <Tabs.Tab value="decisions">Decisions</Tabs.Tab>
+            <Tabs.Tab value="try">Try it</Tabs.Tab>
             <Tabs.Tab value="source">YAML / JSON</Tabs.Tab>
             <Tabs.Tab value="history">History</Tabs.Tab>
           </Tabs.List>
           <Tabs.Panel value="overview">
-            <ModelSpecFields model={model.data} />
+            <Stack gap="md">
+              <ModelSpecFields model={model.data} />
+              <CapabilityChart scores={spec.capabilities} />
+            </Stack>
+          </Tabs.Panel>
+          <Tabs.Panel value="metrics">
+            <ModelMetrics modelId={metadata.id} demo={isDemoModel(model.data)} />
+          </Tabs.Panel>
+          <Tabs.Panel value="decisions">
+            <RecentDecisions modelId={metadata.id} timeZone={timeZone} />
+          </Tabs.Panel>
+          <Tabs.Panel value="try">
+            <TryIt modelId={metadata.id} />
           </Tabs.Panel>
           <Tabs.Panel value="source">
             <SpecSource model={model.data} />
           </Tabs.Panel>
           <Tabs.Panel value="history">
-            <RevisionHistory modelId={metadata.id} />
+            <RevisionHistory modelId={metadata.id} currentRevision={status.revision} />
           </Tabs.Panel>
         </Tabs>
       </Paper>

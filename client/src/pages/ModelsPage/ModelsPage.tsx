@@ -1,12 +1,14 @@
 import { Alert, Button, Group, Paper, Skeleton, Stack, Text, Title } from '@mantine/core';
-import { IconAlertCircle } from '@tabler/icons-react';
-import { useDebouncedValue } from '@mantine/hooks';
+import { IconAlertCircle, IconPlus } from '@tabler/icons-react';
+import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
 import { useSearchParams } from 'react-router';
 import { describeError } from '../../api/errors';
 import { filtersToParams, hasActiveFilters, parseFilters, toListInput, type ModelFilterValues } from '../../models/filters';
 import { useCapabilityNames, useModelList } from '../../models/queries';
 import { ModelFilters } from '../../components/ModelFilters/ModelFilters';
 import { ModelsTable } from '../../components/ModelsTable/ModelsTable';
+import { AddModelWizard } from '../../components/AddModelWizard/AddModelWizard';
+import { ConsoleModal } from '../../components/ConsoleModal/ConsoleModal';
 
 export function ModelsPage() {
   const [params, setParams] = useSearchParams();
@@ -15,6 +17,9 @@ export function ModelsPage() {
   const [search] = useDebouncedValue(filters.search, 250);
   const capabilityNames = useCapabilityNames();
   const models = useModelList(toListInput({ ...filters, search }));
+  // every id, whatever the filters: the wizard refuses a taken one and offers them as fallbacks
+  const allModels = useModelList({});
+  const [adding, { open: openWizard, close: closeWizard }] = useDisclosure(false);
 
   const setFilters = (next: ModelFilterValues) => setParams(filtersToParams(next), { replace: true });
   const items = models.data ?? [];
@@ -28,13 +33,21 @@ export function ModelsPage() {
             The registry: every model Grove can route to, its lifecycle, capability scores and price.
           </Text>
         </div>
-        {models.data && (
-          <Text size="sm" c="dimmed" aria-live="polite" data-testid="model-count">
-            {items.length === 1 ? '1 model' : `${items.length} models`}
-            {hasActiveFilters(filters) ? ' match the filters' : ''}
-          </Text>
-        )}
+        <Group gap="md">
+          {models.data && (
+            <Text size="sm" c="dimmed" aria-live="polite" data-testid="model-count">
+              {items.length === 1 ? '1 model' : `${items.length} models`}
+              {hasActiveFilters(filters) ? ' match the filters' : ''}
+            </Text>
+          )}
+          <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={openWizard}>
+            Add model
+          </Button>
+        </Group>
       </Group>
+      <ConsoleModal opened={adding} onClose={closeWizard} title="Add a model" size="xl" closeOnClickOutside={false}>
+        {adding && <AddModelWizard modelIds={(allModels.data ?? []).map((model) => model.metadata.id)} capabilityNames={capabilityNames} onDone={closeWizard} />}
+      </ConsoleModal>
       <ModelFilters value={filters} onChange={setFilters} capabilityNames={capabilityNames} />
       <Paper withBorder p={0} radius="md">
         {models.isPending ? (
@@ -54,7 +67,7 @@ export function ModelsPage() {
           </Alert>
         ) : items.length === 0 ? (
           <Text p="xl" ta="center" c="dimmed">
-            {hasActiveFilters(filters) ? 'No model matches these filters.' : 'No models registered yet: add some with grove apply -f examples/models.yaml.'}
+            {hasActiveFilters(filters) ? 'No model matches these filters.' : 'No models registered yet: use Add model, or grove apply -f examples/models.yaml.'}
           </Text>
         ) : (
           <ModelsTable models={items} />

@@ -1,6 +1,9 @@
-import { Alert, Badge, Group, Paper, SegmentedControl, Stack, Table, Text, Title, useMantineColorScheme, type MantineColorScheme } from '@mantine/core';
-import { IconInfoCircle } from '@tabler/icons-react';
+import { Badge, Group, Paper, SegmentedControl, Stack, Table, Text, Title, useMantineColorScheme, type MantineColorScheme } from '@mantine/core';
 import { useAuth } from '../../auth/AuthProvider/AuthProvider';
+import { ApiKeysPanel } from '../../components/ApiKeysPanel/ApiKeysPanel';
+import { DemoModePanel } from '../../components/DemoModePanel/DemoModePanel';
+import { RetentionPanel } from '../../components/RetentionPanel/RetentionPanel';
+import { TimeZonePanel } from '../../components/TimeZonePanel/TimeZonePanel';
 
 export function SettingsPage() {
   const { state } = useAuth();
@@ -12,7 +15,7 @@ export function SettingsPage() {
       <div>
         <Title order={2}>Settings</Title>
         <Text c="dimmed" size="sm">
-          This browser&apos;s session and preferences.
+          API keys, data retention, demo mode, and this browser&apos;s preferences.
         </Text>
       </div>
       <Paper withBorder p="md">
@@ -63,9 +66,10 @@ export function SettingsPage() {
           ]}
         />
       </Paper>
-      <Alert variant="light" color="blue" icon={<IconInfoCircle size={18} aria-hidden />} title="API keys">
-        Creating and revoking API keys from the console arrives with the key management work; use <code>grove keys create</code> until then.
-      </Alert>
+      <ApiKeysPanel />
+      <TimeZonePanel />
+      <RetentionPanel />
+      <DemoModePanel />
     </Stack>
   );
 }

@@ -1,0 +1,19 @@
+/** Units of the console's charts: one unit per chart, printed on the axis, in the tooltip and in the table's header. */
+export type ChartUnit = 'ms' | 'req/s' | 'tok/s' | '%' | 'USD' | 'requests' | 'score';
+
+const decimals: Record<ChartUnit, number> = { ms: 0, 'req/s': 2, 'tok/s': 1, '%': 1, USD: 4, requests: 0, score: 0 };
+
+/** A value with its unit, as an axis label or a table cell shows it; null is "no data", never 0. */
+export function formatValue(value: number | null, unit: ChartUnit): string {
+  if (value === null || !Number.isFinite(value)) return 'no data';
+  if (unit === 'USD') return `$${significant(value, 4)}`;
+  const text = value.toLocaleString('en-US', { maximumFractionDigits: decimals[unit], minimumFractionDigits: 0 });
+  return unit === '%' ? `${text}%` : `${text} ${unit}`;
+}
+
+/** Sums from a dollar up to the cent; smaller amounts (a request's cost) with 4 significant digits. */
+export function significant(value: number, digits: number): string {
+  if (value === 0) return '0';
+  if (Math.abs(value) >= 1) return value.toFixed(2);
+  return Number(value.toPrecision(digits)).toString();
+}

@@ -1,0 +1,54 @@
+import { useComputedColorScheme } from '@mantine/core';
+import { useEffect, useRef } from 'react';
+import { echarts } from '../../charts/echarts';
+
+export interface ChartProps {
+  /** an option from client/src/charts (pure builders) */
+  option: object;
+  height: number;
+  /** the accessible name of the chart's region */
+  label: string;
+  /** a click on a point, bar or cell, with what ECharts says of it (the same moment is reachable from the table by keyboard) */
+  onPointClick?: (point: ChartPoint) => void;
+}
+
+export interface ChartPoint {
+  seriesName?: string;
+  dataIndex: number;
+  value: unknown;
+}
+
+/**
+ * One ECharts instance per mounted chart, kept across renders: a new option is merged into it
+ * (`notMerge: false`), so a live tick moves the lines rather than rebuilding the chart. Loaded
+ * lazily (ChartPanel, Sparkline): ECharts is not in the first load.
+ */
+export default function Chart({ option, height, label, onPointClick }: ChartProps) {
+  const element = useRef<HTMLDivElement>(null);
+  const chart = useRef<ReturnType<typeof echarts.init> | null>(null);
+  const scheme = useComputedColorScheme('light');
+  // read at click time: a new handler each render must not re-bind the chart's listener
+  const clicked = useRef(onPointClick);
+  clicked.current = onPointClick;
+
+  useEffect(() => {
+    if (!element.current) return;
+    const instance = echarts.init(element.current, scheme === 'dark' ? 'dark' : undefined, { renderer: 'svg' });
+    chart.current = instance;
+    instance.on('click', (params) => clicked.current?.({ seriesName: params.seriesName, dataIndex: params.dataIndex, value: params.value }));
+    const resize = new ResizeObserver(() => instance.resize());
+    resize.observe(element.current);
+    return () => {
+      resize.disconnect();
+      instance.dispose();
+      chart.current = null;
+    };
+  }, [scheme]);
+
+  useEffect(() => {
+    // the series list can shrink (a model gone from the range): replace series, merge the rest
+    chart.current?.setOption({ backgroundColor: 'transparent', ...option }, { notMerge: false, replaceMerge: ['series'], lazyUpdate: true });
+  }, [option, scheme]);
+
+  return <div ref={element} role="img" aria-label={label} style={{ width: '100%', height, cursor: onPointClick ? 'pointer' : undefined }} />;
+}
