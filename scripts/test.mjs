@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: every test Grove has, in the order that fails fastest. Type check and lint first,
 // then unit + integration + component tests with coverage (vitest), then the end-to-end test in a
-// real browser against the built app started as a real process.
+// real browser against the built app started as a real process, then the console compared with its
+// committed screenshots.
 import { spawnSync } from 'node:child_process';
 
 const steps = [
@@ -10,6 +11,7 @@ const steps = [
   ['unit, integration and component tests', 'npx', ['vitest', 'run', '--coverage']],
   ['console build', 'npx', ['vite', 'build', '--logLevel', 'warn']],
   ['end-to-end tests', 'node', ['scripts/e2e.mjs']],
+  ['visual regression, axe-core and keyboard (docs/visual-regression.md)', 'node', ['scripts/visual.mjs']],
 ];
 
 let failed = 0;

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamError } from '../../server/adapters/errors';
 import { HttpAttempt, type UpstreamResponse } from '../../server/adapters/http/attempt';
+import { waitFor } from '../support/wait-for';
 
 /**
  * HttpAttempt (server/adapters/http/attempt.ts) against a loopback server that this file drives
@@ -11,6 +12,7 @@ import { HttpAttempt, type UpstreamResponse } from '../../server/adapters/http/a
  */
 
 const context = { provider: 'openai-compatible' as const, modelId: 'attempt-model' };
+/** Only where time passing is what a test is about: a paced upstream, a consumer slower than a deadline. */
 const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
 const nextTick = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -30,14 +32,6 @@ const seen: Seen[] = [];
 /** responses whose connection the client closed before the server ended them */
 let cut = 0;
 let cutWaiters: Array<() => void> = [];
-
-async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
-}
 
 /** Resolves once the server has seen `count` responses cut by the client. */
 function waitForCut(count: number, timeoutMs = 2000): Promise<void> {
@@ -68,8 +62,8 @@ async function upstreamRejection(promise: Promise<unknown>): Promise<UpstreamErr
 }
 
 /** The body's internals, read only to observe backpressure (ResponseBody is not exported). */
-function internals(response: UpstreamResponse): { controller: { paused: boolean } | null; chunks: Buffer[] } {
-  return response.body as unknown as { controller: { paused: boolean } | null; chunks: Buffer[] };
+function internals(response: UpstreamResponse): { controller: { paused: boolean } | null; chunks: Buffer[]; ended: boolean } {
+  return response.body as unknown as { controller: { paused: boolean } | null; chunks: Buffer[]; ended: boolean };
 }
 
 beforeAll(async () => {
@@ -143,8 +137,8 @@ describe('HttpAttempt body backpressure', () => {
     const body = internals(response);
 
     // nobody reads: the queue reaches the high-water mark and the socket is paused
-    await waitFor(() => body.controller?.paused === true, 3000, 'the socket to be paused');
-    await sleep(100);
+    await waitFor(() => body.controller?.paused === true, { timeoutMs: 3000, what: 'the socket to be paused' });
+    await waitFor(() => serverDone, { timeoutMs: 3000, what: 'the server to have written every chunk' });
     // paused means paused: no chunk is queued past the mark, though the server wrote them all
     // (300 small chunks fit in the socket buffers, so the server itself is not held back)
     expect(body.chunks).toHaveLength(64);
@@ -154,6 +148,7 @@ describe('HttpAttempt body backpressure', () => {
     for await (const chunk of response.body) {
       received.push(chunk.toString('utf8'));
       if (body.controller?.paused === false) sawResume = true;
+      // a consumer slower than the upstream, so that the socket pauses and resumes again
       if (received.length % 8 === 0) await sleep(1);
     }
     attempt.done();
@@ -180,7 +175,8 @@ describe('HttpAttempt deadline while paused', () => {
     // a 150 ms deadline, and a consumer that reads nothing for 400 ms while the socket is paused
     const attempt = new HttpAttempt(context, 150, undefined);
     const response = await attempt.post(url, {}, {});
-    await waitFor(() => internals(response).controller?.paused === true, 3000, 'the socket to be paused');
+    await waitFor(() => internals(response).controller?.paused === true, { timeoutMs: 3000, what: 'the socket to be paused' });
+    // time passing is the subject: longer than the deadline, while paused
     await sleep(400);
     let received = '';
     for await (const chunk of response.body) received += chunk.toString('utf8');
@@ -202,8 +198,12 @@ describe('HttpAttempt caller signal', () => {
     expect(error.kind).toBe('aborted');
     expect(error.retryable).toBe(false);
     expect(error.message).toBe('openai-compatible attempt-model: aborted by the caller');
-    await sleep(50);
-    expect(seen).toHaveLength(0);
+    // a request that never comes announces nothing: a later one, once seen, is the only one
+    handle = (_request, response) => {
+      response.end('{}');
+    };
+    await new HttpAttempt(context, 2000, undefined).post(url, {}, { x: 2 }).then((response) => response.body.text());
+    expect(seen.map((request) => request.body)).toEqual(['{"x":2}']);
   });
 
   it('rejects with kind aborted and closes the request when the signal fires while waiting for headers', async () => {
@@ -212,7 +212,7 @@ describe('HttpAttempt caller signal', () => {
     const controller = new AbortController();
     const attempt = new HttpAttempt(context, 5000, controller.signal);
     const pending = upstreamRejection(attempt.post(url, {}, {}));
-    await waitFor(() => seen.length === 1, 2000, 'the request');
+    await waitFor(() => seen.length === 1, { timeoutMs: 2000, what: 'the request' });
     controller.abort();
     const error = await pending;
     expect(error.kind).toBe('aborted');
@@ -363,7 +363,7 @@ describe('HttpAttempt text()', () => {
     };
     const attempt = new HttpAttempt(context, 2000, undefined);
     const response = await attempt.post(url, {}, {});
-    await sleep(50);
+    await waitFor(() => internals(response).ended, { timeoutMs: 3000, what: 'the whole body to arrive' });
     expect(await response.body.text()).toBe('part one, part two');
     attempt.done();
   });

@@ -5,6 +5,7 @@ import { streamSse } from '../../server/adapters/http/sse-stream';
 import { OpenAIStreamTranslator } from '../../server/adapters/openai-compatible/openai-stream-translator';
 import type { ChatDelta } from '../../server/adapters/types';
 import { UpstreamError } from '../../server/adapters/errors';
+import { waitFor } from '../support/wait-for';
 
 /**
  * streamSse (server/adapters/http/sse-stream.ts) against a loopback server that writes the SSE
@@ -14,7 +15,6 @@ import { UpstreamError } from '../../server/adapters/errors';
  */
 
 const context = { provider: 'openai-compatible' as const, modelId: 'sse-model' };
-const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
 const textEvent = (text: string) => `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: text }, finish_reason: null }] })}\n\n`;
 const stopEvent = `data: ${JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`;
 const finish = { type: 'finish', finishReason: 'stop' };
@@ -22,6 +22,9 @@ const finish = { type: 'finish', finishReason: 'stop' };
 let server: Server;
 let url: string;
 let write: (response: ServerResponse) => Promise<void>;
+/** the batches the current read() has yielded so far: a server that waits for them writes in separate reads */
+let yielded: ChatDelta[][] = [];
+const yieldedAtLeast = (count: number) => waitFor(() => yielded.length >= count, { timeoutMs: 3000, what: `${count} batches` });
 
 beforeAll(async () => {
   server = createServer((request, response) => {
@@ -40,6 +43,7 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 async function read(): Promise<{ batches: ChatDelta[][]; error?: unknown }> {
   const stream = streamSse({ context, url, headers: {}, body: () => ({ stream: true }), timeoutMs: 5_000, translator: new OpenAIStreamTranslator(context) });
   const batches: ChatDelta[][] = [];
+  yielded = batches;
   try {
     for await (const batch of stream) batches.push(batch);
   } catch (error) {
@@ -62,9 +66,9 @@ describe('streamSse', () => {
   it('yields what arrived when it arrived, and the closing deltas when the body ends', async () => {
     write = async (response) => {
       response.write(textEvent('first'));
-      await sleep(20);
+      await yieldedAtLeast(1);
       response.write(`${textEvent('second')}${stopEvent}`);
-      await sleep(20);
+      await yieldedAtLeast(2);
       response.end('data: [DONE]\n\n');
     };
     const { batches, error } = await read();
@@ -101,7 +105,8 @@ describe('streamSse', () => {
     write = async (response) => {
       for (let offset = 0; offset < bytes.length; offset += 5) {
         response.write(bytes.subarray(offset, offset + 5));
-        await sleep(1);
+        // no batch to wait for (most pieces end inside an event): a pause makes each piece its own read
+        await new Promise((resolve) => setTimeout(resolve, 1));
       }
       response.end(stopEvent);
     };
@@ -114,7 +119,7 @@ describe('streamSse', () => {
   it('delivers a last event whose blank line the body ends without', async () => {
     write = async (response) => {
       response.write(textEvent('first'));
-      await sleep(5);
+      await yieldedAtLeast(1);
       response.end(stopEvent.slice(0, -1));
     };
     const { batches, error } = await read();

@@ -59,7 +59,7 @@ describe('grove keys', () => {
     [['keys', 'rotate'], 'unknown keys command "rotate"'],
     [['keys', 'create', '--scope', 'admin'], 'needs --name'],
     [['keys', 'create', '--name', 'x'], 'at least one --scope'],
-    [['keys', 'create', '--name', 'x', '--scope', 'root'], '--scope must be admin or invoke'],
+    [['keys', 'create', '--name', 'x', '--scope', 'root'], '--scope must be admin, invoke or metrics'],
     [['keys', 'create', '--name', 'x', '--scope', 'invoke', '--rate-limit', '0'], '--rate-limit must be a positive whole number'],
     [['keys', 'revoke'], 'needs the key id'],
     [['keys', 'list', 'extra'], 'unexpected argument "extra"'],

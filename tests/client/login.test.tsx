@@ -65,9 +65,9 @@ describe('login', () => {
     expect(window.localStorage.getItem('grove.adminKey')).toBeNull();
   });
 
-  it('says plainly which pages later work fills', async () => {
-    renderApp({ trpcUrl: grove.trpcUrl, savedKey: ADMIN_KEY, path: '/monitoring' });
-    expect(await screen.findByText('Live latency and cost charts arrive with the monitoring work.')).toBeInTheDocument();
-    await waitFor(() => expect(screen.getByRole('link', { name: 'Monitoring' })).toHaveAttribute('aria-current', 'page'));
+  it('opens the page the URL names, and the navigation marks it current', async () => {
+    renderApp({ trpcUrl: grove.trpcUrl, savedKey: ADMIN_KEY, path: '/alerts' });
+    expect(await screen.findByRole('heading', { name: 'Alerts', level: 2 }, { timeout: 15_000 })).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByRole('link', { name: 'Alerts' })).toHaveAttribute('aria-current', 'page'));
   });
 });

@@ -10,13 +10,15 @@ export interface RenderAppOptions {
   path?: string;
   /** an admin key already saved in the browser, as after an earlier visit */
   savedKey?: string;
+  /** the ws URL for subscriptions (gateway.stream); without it the console has none */
+  wsUrl?: string;
 }
 
 /** The whole console, with its real providers, in a memory router. */
-export function renderApp({ trpcUrl, path = '/', savedKey }: RenderAppOptions) {
+export function renderApp({ trpcUrl, path = '/', savedKey, wsUrl }: RenderAppOptions) {
   if (savedKey) window.localStorage.setItem('grove.adminKey', savedKey);
   return testingLibraryRender(
-    <Providers api={{ url: trpcUrl }} storage={window.localStorage} env="test">
+    <Providers api={{ url: trpcUrl, wsUrl }} storage={window.localStorage} env="test">
       <MemoryRouter initialEntries={[path]}>
         <AppRoutes />
       </MemoryRouter>

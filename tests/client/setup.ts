@@ -28,6 +28,14 @@ class ResizeObserver {
 }
 window.ResizeObserver = ResizeObserver;
 
+// Mantine's autosizing Textarea listens for web fonts loading; jsdom has no FontFaceSet.
+if (!('fonts' in document)) {
+  Object.defineProperty(document, 'fonts', { value: { addEventListener: () => {}, removeEventListener: () => {}, ready: Promise.resolve() } });
+}
+
+// ECharts (SVG renderer) measures text on a canvas when it can; jsdom has none and says so on every call
+HTMLCanvasElement.prototype.getContext = (() => null) as typeof HTMLCanvasElement.prototype.getContext;
+
 afterEach(() => {
   cleanup();
   window.localStorage.clear();

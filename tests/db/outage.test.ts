@@ -8,6 +8,8 @@ import { freshPostgresDatabase, testDrivers } from '../support/database';
 import { ADMIN_KEY, startTestServices, type TestServices } from '../support/services';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 import { modelObject } from '../routers/fixtures';
+import { waitFor } from '../support/wait-for';
+import { explainedDecision } from '../support/decisions';
 
 /**
  * A PostgreSQL that goes away or hangs, played by a TCP proxy in front of a real one: the request
@@ -29,17 +31,8 @@ function event(id: string, at: number): RequestCompleted {
     status: 200,
     latencyMs: 3,
     attempts: [{ modelId: 'outage-model', provider: 'simulated', startedAt: at, latencyMs: 3, outcome: 'ok' }],
-    decision: { id, chain: ['outage-model'], candidates: [] },
+    decision: explainedDecision(id, ['outage-model']),
   };
-}
-
-/** Resolves once `condition` holds, checking every 20 ms; fails after `timeoutMs`. */
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe.runIf(testDrivers.includes('postgres'))('a database outage on postgres', () => {
@@ -72,11 +65,11 @@ describe.runIf(testDrivers.includes('postgres'))('a database outage on postgres'
     const at = Date.now();
     for (let index = 0; index < 300; index += 1) writer.enqueue(event(`outage-kept-${String(index).padStart(3, '0')}`, at));
     // the writer tried, and tries again
-    await until(() => proxy.refused >= 4);
+    await waitFor(() => proxy.refused >= 4);
     expect(writer.dropped).toBe(0);
     expect(writer.stats()).toMatchObject({ written: 0, buffered: 300, databaseDown: true });
     proxy.resume();
-    await until(async () => (await rowsLike('outage-kept-')).length === 300);
+    await waitFor(async () => (await rowsLike('outage-kept-')).length === 300);
     expect(writer.stats()).toMatchObject({ written: 300, dropped: 0, buffered: 0, databaseDown: false });
   });
 
@@ -86,11 +79,11 @@ describe.runIf(testDrivers.includes('postgres'))('a database outage on postgres'
     const refusedBefore = proxy.refused;
     const at = Date.now();
     for (let index = 0; index < 250; index += 1) writer.enqueue(event(`outage-bound-${String(index).padStart(3, '0')}`, at));
-    await until(() => proxy.refused >= refusedBefore + 4);
+    await waitFor(() => proxy.refused >= refusedBefore + 4);
     expect(writer.dropped).toBe(150);
     expect(writer.stats()).toMatchObject({ written: 0, buffered: 100 });
     proxy.resume();
-    await until(async () => (await rowsLike('outage-bound-')).length === 100);
+    await waitFor(async () => (await rowsLike('outage-bound-')).length === 100);
     expect((await rowsLike('outage-bound-'))[0]).toBe('outage-bound-150');
     expect(writer.stats()).toMatchObject({ written: 100, dropped: 150, buffered: 0 });
   });
@@ -100,10 +93,10 @@ describe.runIf(testDrivers.includes('postgres'))('a database outage on postgres'
     proxy.hang();
     const at = Date.now();
     for (let index = 0; index < 120; index += 1) writer.enqueue(event(`outage-hung-${String(index).padStart(3, '0')}`, at));
-    await until(() => writer.stats().databaseDown);
+    await waitFor(() => writer.stats().databaseDown);
     expect(writer.stats()).toMatchObject({ written: 0, dropped: 0, buffered: 120 });
     proxy.resume();
-    await until(() => writer.stats().written === 120, 20_000);
+    await waitFor(() => writer.stats().written === 120, { timeoutMs: 20_000 });
     expect(writer.stats().dropped).toBe(0);
     expect(await rowsLike('outage-hung-')).toHaveLength(120);
   });
@@ -144,7 +137,7 @@ describe.runIf(testDrivers.includes('postgres'))('a database outage on postgres'
       expect(elapsed).toBeLessThan(TIMEOUT_MS + 1_000);
       proxy.resume();
       // the held statements now reach the server: wait until every session of ours is idle again
-      await until(async () => (await direct`select count(*)::int as busy from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and state not in ('idle')`)[0]!.busy === 0);
+      await waitFor(async () => (await direct`select count(*)::int as busy from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and state not in ('idle')`)[0]!.busy === 0);
       expect(await direct`select id from objects where id = 'outage-late'`).toHaveLength(0);
       // and the database serves writes again
       expect((await grove.admin.objects.applyAll({ objects: [modelObject('outage-after')] })).results[0]).toMatchObject({ action: 'created' });

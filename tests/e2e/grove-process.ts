@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from '../support/wait-for';
 
 // npm scripts and vitest both run from the repository root (import.meta.url is not a file: URL under jsdom)
 const repositoryRoot = process.cwd();
@@ -31,7 +32,7 @@ export async function startGroveProcess({ adminKey, env = {}, timeoutMs = 60_000
   const dataDir = await mkdtemp(join(tmpdir(), 'grove-e2e-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: repositoryRoot,
-    env: { ...process.env, DATABASE_URL: '', HOST: '127.0.0.1', PORT: '0', GROVE_DATA_DIR: dataDir, GROVE_ADMIN_KEY: adminKey, GROVE_LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, DATABASE_URL: '', HOST: '127.0.0.1', PORT: '0', GROVE_DATA_DIR: dataDir, GROVE_ADMIN_KEY: adminKey, GROVE_LOG_LEVEL: 'warn', GROVE_DEMO_TRAFFIC: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -66,26 +67,18 @@ export async function startGroveProcess({ adminKey, env = {}, timeoutMs = 60_000
 }
 
 async function waitForListening(output: () => string, hasExited: () => boolean, timeoutMs: number): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const match = /listening on (http:\/\/[^\s]+)/.exec(output());
-    if (match?.[1]) return match[1].replace(/\/$/, '');
-    if (hasExited()) throw new Error('the server exited');
-    await sleep(100);
-  }
-  throw new Error(`no "listening on" line within ${timeoutMs} ms`);
+  let url = '';
+  await waitFor(
+    () => {
+      if (hasExited()) throw new Error('the server exited');
+      url = /listening on (http:\/\/[^\s]+)/.exec(output())?.[1]?.replace(/\/$/, '') ?? '';
+      return url !== '';
+    },
+    { timeoutMs, everyMs: 100, what: 'a "listening on" line' },
+  );
+  return url;
 }
 
-async function waitForReady(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const response = await fetch(`${url}/readyz`).catch(() => null);
-    if (response?.ok) return;
-    await sleep(100);
-  }
-  throw new Error(`${url}/readyz did not answer 200 within ${timeoutMs} ms`);
-}
-
-function sleep(ms: number) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+function waitForReady(url: string, timeoutMs: number): Promise<void> {
+  return waitFor(async () => (await fetch(`${url}/readyz`).catch(() => null))?.ok === true, { timeoutMs, everyMs: 100, what: `${url}/readyz to answer 200` });
 }

@@ -76,6 +76,7 @@ export interface FakeOptions {
   basePath?: string;
 }
 
+/** The fake's pacing (latencyMs, chunkDelayMs): an upstream that takes its time is what those tests ask for. */
 const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
 
 export async function startFakeUpstream(protocol: Protocol, options: FakeOptions = {}): Promise<FakeUpstream> {
@@ -139,15 +140,17 @@ export async function startFakeUpstream(protocol: Protocol, options: FakeOptions
       return;
     }
     const events = splitSseEvents(text);
+    let flushed: Promise<void> = Promise.resolve();
     for (const [index, event] of events.entries()) {
       if (stopAfter !== undefined && index >= stopAfter) break;
       if (index > 0 && current.chunkDelayMs) await sleep(current.chunkDelayMs);
       if (response.destroyed) return;
-      response.write(event);
+      flushed = new Promise((resolve) => response.write(event, () => resolve()));
     }
     if (current.reset === 'mid-stream') {
       deliberate = true;
-      await sleep(5);
+      // the events go out before the reset: the client sees them, then the cut
+      await flushed;
       incoming.socket.destroy();
       return;
     }

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export type FixtureProvider = 'openai' | 'anthropic' | 'gemini';
 
-const fixturesDir = fileURLToPath(new URL('../fixtures/', import.meta.url));
+// no `new URL(…, import.meta.url)`: under jsdom (the console's tests start fakes too) the global URL is jsdom's
+const fixturesDir = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/');
 const cache = new Map<string, string>();
 
 /** A golden wire payload copied from the shared wire references into tests/fixtures. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeUpstream } from '../fakes';
 import { gatewayModel, hello, postJson, startGateway, type GatewayHarness, type LooseJson } from '../support/gateway';
+import { waitFor } from '../support/wait-for';
 
 /**
  * A client's mistakes on /v1: each an OpenAI error object with the right status, never a 500, and
@@ -108,7 +109,7 @@ describe('bad input on /v1', () => {
       body: JSON.stringify({ model: 'bad-live', messages: hello }),
       signal: controller.signal,
     }).catch((error: unknown) => error);
-    for (let waited = 0; fake.requests.length === sent && waited < 3000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    await waitFor(() => fake.requests.length > sent, { timeoutMs: 3000, what: 'the upstream request' });
     controller.abort();
     expect(await request).toBeInstanceOf(Error);
     await fake.waitForAbort(aborted + 1, 3000);

@@ -26,7 +26,7 @@ describe.each(testDrivers)('demo mode and named models on %s', (driver) => {
   });
 
   it('a new install is in demo mode: the demo models answer auto, and system.info says so', async () => {
-    expect(await gateway.grove.admin.system.info()).toMatchObject({ demoMode: true, demoModels: ['sim-flaky', 'sim-sage', 'sim-swift'] });
+    expect(await gateway.grove.admin.system.info()).toMatchObject({ demoMode: true, demoModels: ['sim-flaky', 'sim-sage', 'sim-swift'], demoTraffic: false });
     const answer = await ask({ model: 'auto' });
     expect(answer.status).toBe(200);
     expect(DEMO.has(answer.headers.get('x-grove-model') ?? '')).toBe(true);

@@ -110,7 +110,7 @@ describe.each(testDrivers)('failover on %s', (driver) => {
   }
 
   async function decision(id: string) {
-    return (await gateway.grove.admin.decisions.get({ id })) as { servedModel: string; outcome: string; attempts: Array<{ modelId: string; outcome: string; errorKind?: string; latencyMs: number }>; decision: { chain: string[] } };
+    return gateway.grove.admin.decisions.get({ id });
   }
 
   describe.each<Transport>(['v1', 'trpc'])('through %s', (transport) => {
@@ -150,7 +150,7 @@ describe.each(testDrivers)('failover on %s', (driver) => {
       const second = await ask(transport, primaryId);
       expect([second.model, second.attempts]).toEqual([backupId, 1]);
       expect(fake!.requests).toHaveLength(1);
-      const logged = (await gateway.grove.admin.decisions.get({ id: second.decisionId! })) as { decision: { candidates: Array<{ modelId: string; excluded?: { reason: string } }> } };
+      const logged = await gateway.grove.admin.decisions.get({ id: second.decisionId! });
       expect(logged.decision.candidates.find((candidate) => candidate.modelId === primaryId)?.excluded?.reason).toBe('rate_limited');
     });
 

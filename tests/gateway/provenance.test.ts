@@ -3,26 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeGemini, startFakeOpenAI, type FakeUpstream } from '../fakes';
 import { testDrivers } from '../support/database';
 import { gatewayModel, hello, postJson, startGateway, type GatewayHarness } from '../support/gateway';
+import type { inferRouterOutputs } from '@trpc/server';
+import type { AppRouter } from '../../server/router';
+
+type ExplainResult = inferRouterOutputs<AppRouter>['route']['explain'];
 
 /**
  * Decision provenance: every request's decision and attempts land in the request log, in batches,
  * without delaying the answer; they are queryable through tRPC and REST; route.explain shows a
  * decision without calling a model; health shows the circuits.
  */
-interface LoggedDecision {
-  id: string;
-  at: string;
-  requestedModel: string;
-  servedModel: string | null;
-  outcome: string;
-  status: number;
-  errorKind: string | null;
-  latencyMs: number;
-  costUsd: number | null;
-  attempts: Array<{ modelId: string; provider: string; latencyMs: number; outcome: string; errorKind?: string; status?: number }>;
-  decision: { id: string; chain: string[]; rule: unknown; candidates: Array<{ modelId: string; eligible: boolean; excluded?: { reason: string; detail: string }; score?: Record<string, number> }> };
-}
-
 describe.each(testDrivers)('provenance on %s', (driver) => {
   let gateway: GatewayHarness;
   let openai: FakeUpstream;
@@ -55,7 +45,7 @@ describe.each(testDrivers)('provenance on %s', (driver) => {
     const response = await postJson(completions(), gateway.invokeKey, { model: 'pv-openai', messages: hello });
     expect(response.status).toBe(200);
     const id = response.headers.get('x-grove-decision-id')!;
-    const logged = (await admin().decisions.get({ id })) as unknown as LoggedDecision;
+    const logged = await admin().decisions.get({ id });
     expect(logged).toMatchObject({ id, requestedModel: 'pv-openai', servedModel: 'pv-gemini', outcome: 'ok', status: 200, errorKind: null });
     expect(logged.costUsd).toBeCloseTo(Number(response.headers.get('x-grove-cost-usd')), 12);
     expect(Date.parse(logged.at)).toBeGreaterThanOrEqual(Date.parse(since));
@@ -87,6 +77,8 @@ describe.each(testDrivers)('provenance on %s', (driver) => {
     expect(refused.headers.get('x-grove-decision-id')).toMatch(/^chatcmpl-/);
     expect(refused.headers.get('x-grove-attempts')).toBe('1');
     const after = new Date(Date.now() + 1).toISOString();
+    // lists show what is written: wait for both (decisions.get waits for the writer's own batch)
+    await Promise.all([ok, refused].map((response) => admin().decisions.get({ id: response.headers.get('x-grove-decision-id')! })));
 
     const recent = await admin().decisions.list({ since: before, until: after, limit: 10 });
     expect(recent.items.map((item) => item.id).sort()).toEqual([ok.headers.get('x-grove-decision-id'), refused.headers.get('x-grove-decision-id')].sort());
@@ -120,12 +112,13 @@ describe.each(testDrivers)('provenance on %s', (driver) => {
       const response = await postJson(completions(), gateway.invokeKey, { model: 'pv-gemini', messages: hello });
       expect(response.status).toBe(200);
       expect(Date.now() - startedAt).toBeLessThan(2_000);
-      // give the writer's timer time to fire: its insert is stuck behind the lock, the answer was not
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      // the writer's insert starts now, rather than on its timer, and is stuck behind the lock: the answer was not
+      const flushed = gateway.services.requestLog.flush();
       const id = response.headers.get('x-grove-decision-id')!;
       release();
       await lock;
-      expect(((await admin().decisions.get({ id })) as { id: string }).id).toBe(id);
+      await flushed;
+      expect((await admin().decisions.get({ id })).id).toBe(id);
     } finally {
       release();
       await lock;
@@ -136,6 +129,7 @@ describe.each(testDrivers)('provenance on %s', (driver) => {
     const ids = await Promise.all(
       Array.from({ length: 12 }, async () => (await postJson(completions(), gateway.invokeKey, { model: 'pv-gemini', messages: hello })).headers.get('x-grove-decision-id')!),
     );
+    await Promise.all(ids.map((id) => admin().decisions.get({ id })));
     const found = await admin().decisions.list({ model: 'pv-gemini', limit: 100 });
     const listed = new Set(found.items.map((item) => item.id));
     expect(ids.every((id) => listed.has(id))).toBe(true);
@@ -149,7 +143,7 @@ describe.each(testDrivers)('provenance on %s', (driver) => {
 
   it('explains a decision without calling any model (tRPC and REST)', async () => {
     const calls = openai.requests.length + gemini.requests.length;
-    const { decision } = (await admin().route.explain({ model: 'auto', messages: hello, grove: { maxPricePer1M: 100 } })) as { decision: LoggedDecision['decision'] & { route: unknown } };
+    const { decision } = await admin().route.explain({ model: 'auto', messages: hello, grove: { maxPricePer1M: 100 } });
     const byId = new Map(decision.candidates.map((candidate) => [candidate.modelId, candidate]));
     expect(decision.chain[0]).toBe('pv-gemini');
     expect(byId.get('pv-gemini')?.score).toMatchObject({ rank: 1, total: expect.any(Number), capabilityFit: expect.any(Number), cost: expect.any(Number) });
@@ -157,12 +151,12 @@ describe.each(testDrivers)('provenance on %s', (driver) => {
     expect(byId.get('pv-draft')?.excluded?.reason).toBe('lifecycle');
     expect(decision.rule).toBeNull();
     const asAdmin = await admin().route.explain({ model: 'pv-draft', scope: 'admin' });
-    expect((asAdmin.decision as { chain: string[] }).chain[0]).toBe('pv-draft');
+    expect(asAdmin.decision.chain[0]).toBe('pv-draft');
     expect(asAdmin.refusal).toBeNull();
     // as an invoke key would: refused, and the decision says why
     const asInvoke = await admin().route.explain({ model: 'pv-draft' });
     expect(asInvoke.refusal).toMatchObject({ status: 403, code: 'model_not_allowed' });
-    expect((asInvoke.decision as LoggedDecision['decision']).candidates.find((candidate) => candidate.modelId === 'pv-draft')?.excluded?.reason).toBe('draft_not_allowed');
+    expect(asInvoke.decision.candidates.find((candidate) => candidate.modelId === 'pv-draft')?.excluded?.reason).toBe('draft_not_allowed');
 
     const rest = await fetch(`${gateway.url}/api/v1/route/explain`, {
       method: 'POST',
@@ -170,7 +164,7 @@ describe.each(testDrivers)('provenance on %s', (driver) => {
       body: JSON.stringify({ model: 'pv-openai', headers: { 'X-Grove-Max-Price': '100' } }),
     });
     expect(rest.status).toBe(200);
-    const explained = ((await rest.json()) as { decision: LoggedDecision['decision'] }).decision;
+    const explained = ((await rest.json()) as ExplainResult).decision;
     expect(explained.chain.slice(0, 2)).toEqual(['pv-openai', 'pv-gemini']);
     expect(explained.candidates.find((candidate) => candidate.modelId === 'pv-pricey')?.excluded?.reason).toBe('over_cost_limit');
     expect(openai.requests.length + gemini.requests.length).toBe(calls);
@@ -188,10 +182,11 @@ describe.each(testDrivers)('provenance on %s', (driver) => {
     openai.setBehavior({});
     const health = await admin().health.models();
     expect(health.items.find((item) => item.modelId === 'pv-openai')).toMatchObject({ circuit: 'open', errorRate: 1 });
-    expect(health.items.find((item) => item.modelId === 'pv-gemini')).toMatchObject({ circuit: 'closed', p50LatencyMs: expect.any(Number) });
+    expect(health.items.find((item) => item.modelId === 'pv-gemini')).toMatchObject({ circuit: 'closed', p50LatencyMs: expect.any(Number), latencyAgeMs: expect.any(Number), probe: null });
+    expect(health.items.find((item) => item.modelId === 'pv-gemini')!.latencyAgeMs).toBeLessThan(60_000);
     const rest = await fetch(`${gateway.url}/api/v1/health/models`, { headers: { authorization: `Bearer ${gateway.adminKey}` } });
     expect(((await rest.json()) as { items: Array<{ modelId: string; circuit: string }> }).items).toContainEqual(expect.objectContaining({ modelId: 'pv-openai', circuit: 'open' }));
-    const { decision } = (await admin().route.explain({ model: 'pv-openai' })) as { decision: LoggedDecision['decision'] };
+    const { decision } = await admin().route.explain({ model: 'pv-openai' });
     expect(decision.candidates.find((candidate) => candidate.modelId === 'pv-openai')?.excluded?.reason).toBe('circuit_open');
     expect(decision.chain[0]).toBe('pv-gemini');
   });

@@ -7,6 +7,7 @@ import { startFakeAnthropic, startFakeGemini, startFakeOpenAI, type FakeUpstream
 import { echoCredential, type EchoFailure, type EchoProvider } from '../fakes/echo-credential';
 import { testDrivers } from '../support/database';
 import { gatewayModel, hello, postJson, routingPolicy, startGateway, uniqueId, type GatewayHarness } from '../support/gateway';
+import { waitFor } from '../support/wait-for';
 
 /**
  * An upstream that quotes the operator's key back (in a 401 or 400 body, or in an error event in
@@ -69,6 +70,8 @@ describe.each(testDrivers)('provider keys in upstream errors, on %s', (driver) =
 
   /** The decision log rows of a model, each read whole (attempts included) as the REST API gives it. */
   async function loggedRows(model: string): Promise<string> {
+    // the list shows what is written: the writer's batch first
+    await waitFor(() => gateway.services.requestLog.stats().buffered === 0, { what: 'the request log written' });
     // the list filters by the model that served; these requests failed, so by the one they named
     const items = (await gateway.grove.admin.decisions.list({ limit: 1000 })).items.filter((item) => item.requestedModel === model);
     expect(items.length).toBeGreaterThan(0);

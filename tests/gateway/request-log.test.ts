@@ -2,9 +2,12 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestCompleted } from '../../server/events';
 import { databaseSink } from '../../server/gateway/log-sink';
-import { getDecision, listDecisions, RequestLogWriter } from '../../server/gateway/request-log';
+import { getDecision, listDecisions, readDecision } from '../../server/gateway/decision-log';
+import { RequestLogWriter } from '../../server/gateway/request-log';
 import { createLogger } from '../../server/logger';
 import { testDrivers } from '../support/database';
+import { explainedDecision } from '../support/decisions';
+import { waitFor } from '../support/wait-for';
 import { startTestServices, type TestServices } from '../support/services';
 
 /** The batched writer on its own: batches, the bounded queue, and a database that fails. */
@@ -21,7 +24,7 @@ function event(id: string, at: number): RequestCompleted {
     status: 200,
     latencyMs: 12.5,
     attempts: [{ modelId: 'log-model', provider: 'simulated', startedAt: at, latencyMs: 12.5, outcome: 'ok' }],
-    decision: { id, chain: ['log-model'], candidates: [{ modelId: 'log-model', eligible: true }] },
+    decision: explainedDecision(id, ['log-model']),
   };
 }
 
@@ -39,8 +42,9 @@ describe.each(testDrivers)('request log writer on %s', (driver) => {
     const writer = new RequestLogWriter(sinkFor(grove), createLogger('silent'), { intervalMs: 30, batchSize: 3, maxQueue: 100 });
     const at = Date.now();
     for (let index = 0; index < 4; index += 1) writer.enqueue(event(`log-batch-${index}`, at + index));
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const rows = await listDecisions(grove.services.database.db, { model: 'log-model', limit: 10 });
+    // no flush: the fourth row is written by the timer alone
+    await waitFor(() => writer.stats().written === 4, { what: 'four rows written' });
+    const { items: rows } = await listDecisions(grove.services.database.db, { model: 'log-model', limit: 10 });
     expect(rows.map((row) => row.id).sort()).toEqual(['log-batch-0', 'log-batch-1', 'log-batch-2', 'log-batch-3']);
     expect(rows[0]).toMatchObject({ outcome: 'ok', latencyMs: 12.5, attempts: [{ modelId: 'log-model', outcome: 'ok' }] });
   });
@@ -48,10 +52,13 @@ describe.each(testDrivers)('request log writer on %s', (driver) => {
   it('lets rows that arrive during a write wait for their own batch instead of following in batches of a few', async () => {
     const sink = sinkFor(grove);
     const batches: number[] = [];
+    const startedAt: number[] = [];
     // the database sink, made slow enough that rows keep arriving while a batch is written
     const slow = {
       async write(rows: Uint8Array<ArrayBuffer>) {
         batches.push(Buffer.from(rows).toString('utf8').split('\n').length - 1);
+        startedAt.push(performance.now());
+        // time is the subject: a write that lasts while rows keep arriving
         await new Promise((resolve) => setTimeout(resolve, 40));
         await sink.write(rows);
       },
@@ -64,13 +71,18 @@ describe.each(testDrivers)('request log writer on %s', (driver) => {
       await new Promise((resolve) => setTimeout(resolve, 5));
       writer.enqueue(event(`log-pace-${index}`, at));
     }
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    await writer.flush();
+    // written by the writer's own timer, not by a flush, which would write whatever waits
+    await waitFor(() => writer.stats().written === 50, { what: 'fifty rows written' });
     expect(batches.reduce((sum, size) => sum + size, 0)).toBe(50);
     expect(batches[0]).toBe(20);
-    // a draining writer would have sent the 30 in batches of ~8 right after each write
-    expect(batches.length).toBeLessThanOrEqual(3);
-    const rows = await listDecisions(grove.services.database.db, { since: new Date(at - 1).toISOString(), until: new Date(at + 1).toISOString(), limit: 100 });
+    // A draining writer would have sent the 30 in batches of ~8, each right after the previous
+    // write (40 ms apart). Here a batch that is not full waited for the writer's interval. Gaps,
+    // not a count of batches: on a loaded machine the 30 rows take longer to arrive, not less.
+    for (let index = 1; index < batches.length; index++) {
+      if (batches[index] === 20) continue;
+      expect(startedAt[index]! - startedAt[index - 1]!, `batch ${index} of ${batches.join(', ')}`).toBeGreaterThanOrEqual(100);
+    }
+    const { items: rows } = await listDecisions(grove.services.database.db, { since: new Date(at - 1).toISOString(), until: new Date(at + 1).toISOString(), limit: 100 });
     expect(rows.filter((row) => row.id.startsWith('log-pace-'))).toHaveLength(50);
   });
 
@@ -85,7 +97,7 @@ describe.each(testDrivers)('request log writer on %s', (driver) => {
     }
     await writer.flush();
     expect(writer.dropped).toBe(1);
-    const rows = await listDecisions(grove.services.database.db, { since: new Date(at - 1).toISOString(), limit: 20 });
+    const { items: rows } = await listDecisions(grove.services.database.db, { since: new Date(at - 1).toISOString(), limit: 20 });
     expect(rows.filter((row) => row.id.startsWith('log-split-')).map((row) => row.id).sort()).toEqual(['log-split-0', 'log-split-1', 'log-split-2', 'log-split-3', 'log-split-5', 'log-split-6', 'log-split-7']);
   });
 
@@ -103,7 +115,7 @@ describe.each(testDrivers)('request log writer on %s', (driver) => {
       completionTokens: 1.5,
       costUsd: 1e-9,
       attempts: [{ modelId: 'a\\b"c\nd', provider: 'simulated', startedAt: 1, latencyMs: 0.25, outcome: 'ok' }],
-      decision: { id: 'x', chain: [], candidates: [], note: 'quote " backslash \\ newline \n tab \t unicode \u2028 é 🌲' },
+      decision: explainedDecision('x', [], { candidates: [{ modelId: 'x', eligible: false, excluded: { reason: 'lifecycle', detail: 'quote " backslash \\ newline \n tab \t unicode \u2028 é 🌲' } }] }),
     };
     writer.enqueue(odd);
     await writer.flush();
@@ -130,7 +142,7 @@ describe.each(testDrivers)('request log writer on %s', (driver) => {
     for (let index = 0; index < 5; index += 1) writer.enqueue(event(`log-drop-${index}`, at));
     expect(writer.dropped).toBe(3);
     await writer.flush();
-    const rows = await listDecisions(grove.services.database.db, { since: new Date(at - 1).toISOString(), until: new Date(at + 1).toISOString(), limit: 10 });
+    const { items: rows } = await listDecisions(grove.services.database.db, { since: new Date(at - 1).toISOString(), until: new Date(at + 1).toISOString(), limit: 10 });
     expect(rows.map((row) => row.id).sort()).toEqual(['log-drop-3', 'log-drop-4']);
   });
 
@@ -148,7 +160,7 @@ describe.each(testDrivers)('request log writer on %s', (driver) => {
       await writer.flush();
     }
     expect(writer.dropped).toBe(0);
-    const rows = await listDecisions(db, { since: new Date(at - 1).toISOString(), limit: 20 });
+    const { items: rows } = await listDecisions(db, { since: new Date(at - 1).toISOString(), limit: 20 });
     // other tests' rows may share the time range (the split test writes up to 7 ms ahead of now)
     expect(rows.filter((row) => row.id.startsWith('log-reconnect-')).map((row) => row.id).sort()).toEqual(['log-reconnect-0', 'log-reconnect-1', 'log-reconnect-2', 'log-reconnect-3']);
   });
@@ -163,20 +175,37 @@ describe.each(testDrivers)('request log writer on %s', (driver) => {
     expect(writer.dropped).toBe(1);
   });
 
+  it('tells a reader waiting for a row it dropped at once, and the reader says it was not logged', async () => {
+    const spare = await startTestServices({ driver });
+    const sink = sinkFor(spare);
+    await spare.close();
+    const writer = new RequestLogWriter(sink, createLogger('silent'), { intervalMs: 60_000, batchSize: 100, maxQueue: 100 });
+    writer.enqueue(event('log-dropped', Date.now()));
+    expect(writer.holds('log-dropped')).toBe(true);
+    const startedAt = Date.now();
+    const settled = writer.whenSettled('log-dropped', 10_000);
+    const read = readDecision(grove.services.database.db, writer, 'log-dropped', 10_000);
+    // a shutdown's flush drops what the database cannot take
+    await writer.flush();
+    await settled;
+    await expect(read).rejects.toThrow(/was not logged: the request log dropped it/);
+    expect(Date.now() - startedAt).toBeLessThan(5_000);
+    expect(writer.holds('log-dropped')).toBe(false);
+  });
+
   it('encodes a row after the turn that produced it (the explanation is not on the answer path), and drops one that cannot be encoded', async () => {
     const writer = new RequestLogWriter(sinkFor(grove), createLogger('silent'), { intervalMs: 60_000, batchSize: 100, maxQueue: 100 });
     const at = Date.now();
     let explained = false;
     const lazy = event('log-lazy', at);
     lazy.decision = {
-      id: 'log-lazy',
-      chain: ['log-model'],
+      ...explainedDecision('log-lazy', ['log-model']),
       get candidates() {
         explained = true;
         return [];
       },
     };
-    const unencodable = { ...event('log-unencodable', at), decision: { id: 'log-unencodable', tokens: 1n } };
+    const unencodable = { ...event('log-unencodable', at), decision: Object.assign(explainedDecision('log-unencodable', []), { tokens: 1n }) };
     writer.enqueue(lazy);
     writer.enqueue(unencodable);
     expect(explained).toBe(false);

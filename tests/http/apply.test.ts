@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDrivers } from '../support/database';
 import { gatewayModel, hello, postJson, startGateway, type GatewayHarness } from '../support/gateway';
 import { modelObject } from '../routers/fixtures';
+import { worstEventLoopBlock } from '../support/event-loop-blocking';
 
 /**
  * POST /api/v1/apply on the real HTTP server: a large apply must not hold up `/v1` traffic, and
@@ -10,8 +11,16 @@ import { modelObject } from '../routers/fixtures';
  */
 const PROBE = 'apply-probe';
 const MODELS = 2_000;
-/** Far above a turn of a loaded 2-core machine, far below the seconds a blocking apply stalls for. */
-const MAX_V1_MILLISECONDS = 1_000;
+/**
+ * How much longer than while it only serves /v1 the server's event loop (this process's: the
+ * server runs in the test) may be held up while an apply runs: what the apply may add to a /v1
+ * request's delay. Both measured as CPU-backed blocking (../support/event-loop-blocking.ts), so a
+ * machine busy with other work shows in neither; what the machine and the garbage collector do
+ * to the serving alone is the baseline, measured in the same run.
+ */
+const MAX_BLOCKED_MILLISECONDS = 50;
+/** long enough for the baseline to meet a few of the collector's pauses */
+const BASELINE_REQUESTS = 300;
 
 describe.each(testDrivers)('apply over HTTP on %s', (driver) => {
   let gateway: GatewayHarness;
@@ -20,44 +29,61 @@ describe.each(testDrivers)('apply over HTTP on %s', (driver) => {
   });
   afterAll(async () => gateway.close());
 
-  const applyOverHttp = async (objects: unknown[]) => {
+  /** `objects`, or the body already written (so that the client's own JSON.stringify is not measured) */
+  const applyOverHttp = async (objects: unknown[] | string) => {
     const response = await fetch(`${gateway.url}/api/v1/apply`, {
       method: 'POST',
       headers: { authorization: `Bearer ${gateway.adminKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ objects }),
+      body: typeof objects === 'string' ? objects : JSON.stringify({ objects }),
     });
     expect(response.status, await response.clone().text()).toBe(200);
     return ((await response.json()) as { results: Array<{ id: string; action: string; revision: number }> }).results;
   };
 
-  /** Runs `work` while /v1 requests go one after another; returns its result and each request's time. */
-  const whileServing = async <T>(work: Promise<T>) => {
-    let done = false;
-    const finished = work.finally(() => (done = true));
-    const milliseconds: number[] = [];
-    while (!done) {
-      const started = performance.now();
-      const answer = await postJson(`${gateway.url}/v1/chat/completions`, gateway.invokeKey, { model: PROBE, messages: hello });
-      milliseconds.push(performance.now() - started);
-      expect(answer.status).toBe(200);
+  const serveOnly = async (count: number) => {
+    for (let index = 0; index < count; index++) {
+      expect((await postJson(`${gateway.url}/v1/chat/completions`, gateway.invokeKey, { model: PROBE, messages: hello })).status).toBe(200);
     }
-    return { result: await finished, milliseconds };
+  };
+
+  /**
+   * Applies while /v1 requests go one after another; returns the results, how many requests were
+   * answered meanwhile, and the longest the event loop was held up.
+   */
+  const applyWhileServing = async (objects: unknown[]) => {
+    const body = JSON.stringify({ objects });
+
+    const { result, worstMs } = await worstEventLoopBlock(async () => {
+      let done = false;
+      const finished = applyOverHttp(body).finally(() => (done = true));
+      let answered = 0;
+      while (!done) {
+        const answer = await postJson(`${gateway.url}/v1/chat/completions`, gateway.invokeKey, { model: PROBE, messages: hello });
+        expect(answer.status).toBe(200);
+        answered++;
+      }
+      return { results: await finished, answered };
+    });
+    return { ...result, worstMs };
   };
 
   const models = (change: (index: number) => Record<string, unknown> = () => ({})) =>
     Array.from({ length: MODELS }, (_, index) => modelObject(`bulk-${String(index).padStart(5, '0')}`, { fallbacks: index % 2 ? [`bulk-${String(index - 1).padStart(5, '0')}`] : [], aliases: [`bulk-alias-${index}`], ...change(index) }));
 
-  it(`applies ${MODELS} models while /v1 requests keep being answered within ${MAX_V1_MILLISECONDS} ms`, async () => {
-    const { result: created, milliseconds } = await whileServing(applyOverHttp(models()));
-    expect(created).toHaveLength(MODELS);
-    expect(created.every((entry) => entry.action === 'created' && entry.revision === 1)).toBe(true);
-    expect(milliseconds.length).toBeGreaterThan(1);
-    expect(Math.max(...milliseconds)).toBeLessThan(MAX_V1_MILLISECONDS);
+  it(`applies ${MODELS} models while /v1 requests are answered, holding up the event loop at most ${MAX_BLOCKED_MILLISECONDS} ms longer than serving alone does`, async () => {
+    // a server that has served before: the first requests' compiling of the gateway's code is the baseline's
+    const baseline = await worstEventLoopBlock(() => serveOnly(BASELINE_REQUESTS));
+    const allowedMs = baseline.worstMs + MAX_BLOCKED_MILLISECONDS;
+    const created = await applyWhileServing(models());
+    expect(created.results).toHaveLength(MODELS);
+    expect(created.results.every((entry) => entry.action === 'created' && entry.revision === 1)).toBe(true);
+    expect(created.answered).toBeGreaterThan(1);
+    expect(created.worstMs, `baseline ${baseline.worstMs.toFixed(1)} ms`).toBeLessThan(allowedMs);
     expect(gateway.services.registry.snapshot.models).toHaveLength(MODELS + 1);
 
-    const { result: again, milliseconds: againMilliseconds } = await whileServing(applyOverHttp(models()));
-    expect(again.every((entry) => entry.action === 'unchanged' && entry.revision === 1)).toBe(true);
-    expect(Math.max(...againMilliseconds)).toBeLessThan(MAX_V1_MILLISECONDS);
+    const again = await applyWhileServing(models());
+    expect(again.results.every((entry) => entry.action === 'unchanged' && entry.revision === 1)).toBe(true);
+    expect(again.worstMs, `baseline ${baseline.worstMs.toFixed(1)} ms`).toBeLessThan(allowedMs);
 
     const changed = await applyOverHttp(models((index) => (index === 1234 ? { model: 'changed' } : {})));
     expect(changed.filter((entry) => entry.action !== 'unchanged')).toEqual([{ kind: 'Model', id: 'bulk-01234', action: 'updated', revision: 2 }]);

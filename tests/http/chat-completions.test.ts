@@ -15,6 +15,7 @@ import { ADMIN_KEY, startTestServices, type TestServices } from '../support/serv
 const BODY_LIMIT = 4096;
 const MODEL = 'cc-live';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Only for a client paced on purpose (a slow sender is what those tests are about). */
 const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
 
 interface RawAnswer {

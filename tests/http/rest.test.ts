@@ -69,6 +69,19 @@ describe.each(testDrivers)('REST API on %s', (driver) => {
     expect(malformed.statusCode).toBe(400);
   });
 
+  it('refuses bodies with a __proto__ or constructor.prototype key, spelt plainly or escaped, and reads one that only mentions them', async () => {
+    const post = (payload: string) => app.inject({ method: 'POST', url: '/api/v1/apply', headers: { ...admin, 'content-type': 'application/json' }, payload });
+    const object = JSON.stringify(modelObject('poison-check'));
+    for (const poisoned of [`{"objects":[${object}],"__proto__":{"dryRun":true}}`, `{"objects":[${object}],"\u005f_proto__":{}}`, `{"objects":[${object}],"constructor":{"prototype":{}}}`]) {
+      const response = await post(poisoned);
+      expect(response.statusCode, poisoned.slice(-40)).toBe(400);
+      expect(problemOf(response)).toMatchObject({ status: 400 });
+    }
+    expect(grove.services.registry.snapshot.models.map((model) => model.metadata.id)).not.toContain('poison-check');
+    const mentioned = await post(JSON.stringify({ objects: [modelObject('poison-check', { model: '"__proto__" and \u0063onstructor' })], dryRun: true }));
+    expect(mentioned.statusCode, mentioned.body).toBe(200);
+  });
+
   it('answers 401 without a valid key and 403 for an invoke key', async () => {
     const missing = await app.inject({ method: 'GET', url: '/api/v1/models' });
     expect(missing.statusCode).toBe(401);

@@ -60,7 +60,7 @@ describe.each(testDrivers)('auth and keys on %s', (driver) => {
     const listed = await grove.admin.keys.list();
     expect(JSON.stringify(listed)).not.toContain(created.key);
     expect(JSON.stringify(listed)).not.toContain(row!.hash);
-    expect(listed.items.find((key) => key.id === created.view.id)).toEqual(created.view);
+    expect(listed.items.find((key) => key.id === created.view.id)).toEqual({ ...created.view, lastUsedAt: null });
     expect(await grove.callerFor(created.key).auth.whoami()).toEqual({ keyId: created.view.id, name: 'ci', scopes: ['admin', 'invoke'] });
   });
 

@@ -62,7 +62,7 @@ describe.each(testDrivers)('objects router on %s', (driver) => {
   it('export → apply reports everything unchanged, stored secrets included', async () => {
     const exported = await grove.admin.objects.export();
     expect(exported.objects.map((object) => `${object.kind}/${object.metadata.id}`)).toEqual(['Capability/coding', 'Model/coder', 'Model/helper', 'Model/newcomer']);
-    expect(exported.objects[1]!.spec.apiKey).toEqual({ set: true, last4: '9876' });
+    expect(exported.objects[1]).toMatchObject({ kind: 'Model', spec: { apiKey: { set: true, last4: '9876' } } });
     const before = await counts();
     const { results } = await grove.admin.objects.applyAll({ objects: JSON.parse(JSON.stringify(exported.objects)) as unknown[] });
     expect(results.map((result) => result.action)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged']);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../server/routing/decide';
+import { explainCandidates, explainDecision } from '../../server/routing/explain';
 import { compileRegistry } from '../../server/routing/compile-registry';
 import { DEFAULT_POLICY_SPEC } from '../../shared/policy';
 import { capability, model, policy, registry, request } from './builders';
@@ -56,12 +57,12 @@ describe('requirements from the request narrow the route', () => {
   it('a declared capability scores its default where a model does not declare it', () => {
     const decision = decide(request(), snapshot, {}, policy({ weights: { coding: 1 } }));
     expect(decision.chain).toEqual(['middle', 'thinker', 'sprinter']);
-    expect(decision.candidates.find((candidate) => candidate.modelId === 'sprinter')?.score?.capabilityFit).toBe(10);
+    expect(explainCandidates(decision).find((candidate) => candidate.modelId === 'sprinter')?.score?.capabilityFit).toBe(10);
   });
 
   it('an unknown capability in the request scores 0', () => {
     const decision = decide(request({ requirements: { weights: { humour: 1, speed: 1 } } }), snapshot, {}, policy());
-    expect(decision.candidates[0]?.score?.capabilityFit).toBe(47.5);
+    expect(explainCandidates(decision)[0]?.score?.capabilityFit).toBe(47.5);
   });
 });
 
@@ -69,9 +70,9 @@ describe('candidates and score breakdown', () => {
   it('lists the chain first, then other eligible by rank, then the excluded, each explained', () => {
     const decision = decide(request(), snapshot, { thinker: { circuit: 'closed', p50LatencyMs: 800, errorRate: 0.25 } }, policy({ weights: { reasoning: 1 }, chainLength: 2, maxPricePer1M: 10 }));
     expect(decision.chain).toEqual(['middle', 'sprinter']);
-    expect(decision.candidates).toEqual([
-      { modelId: 'middle', eligible: true, score: { rank: 1, total: 70, capabilityFit: 70, cost: 1.5, latency: null, health: 100 } },
-      { modelId: 'sprinter', eligible: true, score: { rank: 2, total: 40, capabilityFit: 40, cost: 0.175, latency: null, health: 100 } },
+    expect(explainCandidates(decision)).toEqual([
+      { modelId: 'middle', eligible: true, score: { rank: 1, total: 70, capabilityFit: 70, cost: 1.5, latency: null, latencyAgeMs: null, health: 100 } },
+      { modelId: 'sprinter', eligible: true, score: { rank: 2, total: 40, capabilityFit: 40, cost: 0.175, latency: null, latencyAgeMs: null, health: 100 } },
       { modelId: 'thinker', eligible: false, excluded: { reason: 'over_cost_limit', detail: 'blended price $30 per 1M is over the limit $10' } },
     ]);
   });
@@ -79,29 +80,35 @@ describe('candidates and score breakdown', () => {
   it('cheapest and fastest totals are relative to the best', () => {
     const health = { thinker: { circuit: 'closed' as const, p50LatencyMs: 400 }, middle: { circuit: 'closed' as const, p50LatencyMs: 100, errorRate: 0.1 } };
     const fastest = decide(request(), snapshot, health, policy({ strategy: 'fastest' }));
-    expect(fastest.candidates.map((candidate) => [candidate.modelId, candidate.score?.total, candidate.score?.health])).toEqual([
+    expect(explainCandidates(fastest).map((candidate) => [candidate.modelId, candidate.score?.total, candidate.score?.health])).toEqual([
       ['middle', 100, 90],
       ['thinker', 25, 100],
       ['sprinter', 0, 100],
     ]);
     const cheapest = decide(request(), snapshot, {}, policy({ strategy: 'cheapest' }));
-    expect(cheapest.candidates.map((candidate) => candidate.score?.total)).toEqual([100, 11.67, 0.58]);
+    expect(explainCandidates(cheapest).map((candidate) => candidate.score?.total)).toEqual([100, 11.67, 0.58]);
   });
 
   it('pinned totals follow the list', () => {
     const decision = decide(request(), snapshot, {}, policy({ strategy: 'pinned', models: ['thinker', 'middle'] }));
-    expect(decision.candidates.map((candidate) => [candidate.modelId, candidate.score?.rank, candidate.score?.total])).toEqual([
+    expect(explainCandidates(decision).map((candidate) => [candidate.modelId, candidate.score?.rank, candidate.score?.total])).toEqual([
       ['thinker', 1, 100],
       ['middle', 2, 50],
     ]);
   });
 
-  it('is computed once, on read, and serialises with the decision', () => {
+  it('is plain data: no accessors, and its candidates come from explainCandidates, listed once', () => {
     const decision = decide(request(), snapshot, {}, policy());
-    expect(decision.candidates).toBe(decision.candidates);
-    const parsed = JSON.parse(JSON.stringify(decision)) as { candidates: unknown[] };
-    expect(parsed.candidates).toHaveLength(3);
-    expect(structuredClone(decision).candidates).toEqual(decision.candidates);
+    // a getter on the decision made JSON, spreads and clones run the explanation, and hid its cost
+    expect(Object.values(Object.getOwnPropertyDescriptors(decision)).filter((property) => !('value' in property))).toEqual([]);
+    expect(Object.keys(decision)).not.toContain('candidates');
+    expect(structuredClone(decision)).toEqual(decision);
+    expect(explainCandidates(decision)).toBe(explainCandidates(decision));
+    expect(explainCandidates(decision)).toHaveLength(3);
+    const explained = JSON.parse(JSON.stringify(explainDecision(decision))) as Record<string, unknown>;
+    expect(Object.keys(explained)).toEqual(['id', 'requestedModel', 'resolvedModel', 'rule', 'strategy', 'route', 'chain', 'candidates']);
+    expect(explained.candidates).toEqual(explainCandidates(decision));
+    expect(() => explainCandidates({ ...decision })).toThrow(/not a copy/);
   });
 
   it('the route view is shared and frozen', () => {

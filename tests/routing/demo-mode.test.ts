@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileRegistry } from '../../server/routing/compile-registry';
 import { decide } from '../../server/routing/decide';
+import { explainCandidates } from '../../server/routing/explain';
 import type { HealthSnapshot, RegistrySnapshot, RoutingRequest } from '../../server/routing/types';
 import type { RouteInput, RoutingPolicySpecInput } from '../../shared/policy';
 import { demoModel, model, policy, registry, request } from './builders';
@@ -90,7 +91,7 @@ describe('demo mode', () => {
     expect(decision.chain).toEqual(testCase.chain);
     expect(compileRegistry(testCase.snapshot).demoMode).toBe(testCase.demoMode);
     // every demo model the chain left out says why, in the words an operator reads
-    for (const candidate of decision.candidates) {
+    for (const candidate of explainCandidates(decision)) {
       if (candidate.modelId.startsWith('sim-') && !decision.chain.includes(candidate.modelId)) {
         expect(candidate.excluded ?? null, candidate.modelId).toEqual(testCase.demoMode ? null : { reason: 'demo_model', detail: expect.stringContaining('demo model: real models are available') });
       }

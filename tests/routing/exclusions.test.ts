@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../server/routing/decide';
+import { explainCandidates } from '../../server/routing/explain';
 import type { HealthSnapshot, RegistrySnapshot, RoutingRequest } from '../../server/routing/types';
 import type { RouteInput } from '../../shared/policy';
 import { demoModel, model, policy, registry, request } from './builders';
@@ -138,7 +139,7 @@ const cases: Case[] = [
 describe('every exclusion reason', () => {
   it.each(cases)('$name', (testCase) => {
     const decision = decide(request(testCase.request), testCase.snapshot, testCase.health ?? {}, policy(testCase.route), { now: testCase.now });
-    const target = decision.candidates.find((candidate) => candidate.modelId === testCase.target);
+    const target = explainCandidates(decision).find((candidate) => candidate.modelId === testCase.target);
     expect(target?.eligible).toBe(false);
     expect(target?.excluded?.reason).toBe(testCase.reason);
     expect(target?.excluded?.detail).toMatch(testCase.detail);
@@ -188,7 +189,7 @@ describe('what is not excluded', () => {
     const decision = decide(request(), registry([model('only')]), { only: { circuit: 'open' } }, policy());
     expect(decision.chain).toEqual([]);
     expect(decision.failure?.reason).toBe('no_eligible_model');
-    expect(decision.candidates).toEqual([{ modelId: 'only', eligible: false, excluded: { reason: 'circuit_open', detail: 'circuit open after recent failures' } }]);
+    expect(explainCandidates(decision)).toEqual([{ modelId: 'only', eligible: false, excluded: { reason: 'circuit_open', detail: 'circuit open after recent failures' } }]);
   });
 });
 
@@ -213,7 +214,7 @@ describe('requests no model can serve as asked', () => {
   it('a limit only some models have is an exclusion: auto goes to a model that can', () => {
     const decision = decide(request({ maxTokens: 10_000 }), snapshot, {}, policy());
     expect(decision.chain).toEqual(['large']);
-    expect(decision.candidates.find((candidate) => candidate.modelId === 'small')?.excluded?.reason).toBe('output_too_large');
+    expect(explainCandidates(decision).find((candidate) => candidate.modelId === 'small')?.excluded?.reason).toBe('output_too_large');
   });
 
   it('a named model asked for more than its maxOutputTokens is refused, not handed to its fallbacks', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../server/routing/decide';
+import { explainCandidates } from '../../server/routing/explain';
 import { model, policy, registry, request } from './builders';
 
 const best = { capabilities: { reasoning: 99 } };
@@ -40,7 +41,7 @@ describe('explicit model requests', () => {
     const decision = decide(request({ model: 'gpt-9' }), snapshot, {}, policy(route));
     expect(decision.chain).toEqual([]);
     expect(decision.failure).toEqual({ reason: 'unknown_model', message: expect.stringContaining('gpt-9') });
-    expect(decision.candidates).toEqual([]);
+    expect(explainCandidates(decision)).toEqual([]);
     expect(decision.resolvedModel).toBeNull();
   });
 });
@@ -59,7 +60,7 @@ describe('retired → replacement', () => {
     const decision = decide(request({ model: 'old' }), snapshot, {}, policy());
     expect(decision.resolvedModel).toBe('v3');
     expect(decision.chain).toEqual(['v3', 'other']);
-    const retired = decision.candidates.filter((candidate) => !candidate.eligible).map((candidate) => candidate.excluded?.detail);
+    const retired = explainCandidates(decision).filter((candidate) => !candidate.eligible).map((candidate) => candidate.excluded?.detail);
     expect(retired).toContain('retired: replaced by v3');
   });
 
@@ -68,7 +69,7 @@ describe('retired → replacement', () => {
     expect(decision.resolvedModel).toBeNull();
     expect(decision.chain).toEqual([]);
     expect(decision.failure).toEqual({ reason: 'model_unavailable', message: expect.stringMatching(/retired.*replacement/) });
-    expect(decision.candidates.find((candidate) => candidate.modelId === 'loop-a')?.excluded?.detail).toMatch(/broken/);
+    expect(explainCandidates(decision).find((candidate) => candidate.modelId === 'loop-a')?.excluded?.detail).toMatch(/broken/);
   });
 
   it('a pinned retired model is replaced', () => {
@@ -114,7 +115,7 @@ describe('draft: admin keys only, and only by name', () => {
     const decision = decide(request({ model: 'preview', scope: 'invoke' }), snapshot, {}, policy({ ...route, fillChain: true }));
     expect(decision.chain).toEqual([]);
     expect(decision.failure).toEqual({ reason: 'model_unavailable', message: expect.stringContaining('only admin keys') });
-    expect(decision.candidates.find((candidate) => candidate.modelId === 'preview')?.excluded?.reason).toBe('draft_not_allowed');
+    expect(explainCandidates(decision).find((candidate) => candidate.modelId === 'preview')?.excluded?.reason).toBe('draft_not_allowed');
   });
 
   it('no scope counts as invoke', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../server/routing/decide';
+import { explainCandidates } from '../../server/routing/explain';
 import type { HealthSnapshot, RegistrySnapshot, RoutingRequest } from '../../server/routing/types';
 import type { Decision } from '../../server/routing/types';
 import type { RouteInput, RoutingPolicySpecInput } from '../../shared/policy';
@@ -85,6 +86,6 @@ describe('a named model means that model', () => {
 
   it('the named model without its key is still listed, with its reason', () => {
     const decision = decide(request({ model: 'sonnet' }), all([]), {}, policy(route));
-    expect(decision.candidates.find((candidate) => candidate.modelId === 'claude-sonnet')?.excluded).toEqual({ reason: 'no_key', detail: expect.stringContaining('set ANTHROPIC_API_KEY') });
+    expect(explainCandidates(decision).find((candidate) => candidate.modelId === 'claude-sonnet')?.excluded).toEqual({ reason: 'no_key', detail: expect.stringContaining('set ANTHROPIC_API_KEY') });
   });
 });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../server/routing/decide';
+import { explainCandidates } from '../../server/routing/explain';
 import { EXCLUSION_REASONS } from '../../server/routing/types';
 import type { HealthSnapshot, ModelHealth, RegistrySnapshot, RoutingRequest } from '../../server/routing/types';
 import type { ModelObject } from '../../shared/objects';
@@ -138,9 +139,9 @@ describe('decide properties', () => {
     fc.assert(
       fc.property(inputs, ({ snapshot, health, policy, request: routed, now }) => {
         const decision = decide(routed, snapshot, health, policy, { now });
-        const byId = new Map(decision.candidates.map((candidate) => [candidate.modelId, candidate]));
-        expect(byId.size).toBe(decision.candidates.length);
-        for (const candidate of decision.candidates) {
+        const byId = new Map(explainCandidates(decision).map((candidate) => [candidate.modelId, candidate]));
+        expect(byId.size).toBe(explainCandidates(decision).length);
+        for (const candidate of explainCandidates(decision)) {
           if (candidate.eligible) expect(candidate.score?.rank).toBeGreaterThan(0);
           else {
             expect(EXCLUSION_REASONS).toContain(candidate.excluded?.reason);

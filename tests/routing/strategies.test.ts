@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../server/routing/decide';
+import { explainCandidates } from '../../server/routing/explain';
 import type { HealthSnapshot } from '../../server/routing/types';
 import type { RouteInput } from '../../shared/policy';
 import { model, policy, registry, request } from './builders';
@@ -117,7 +118,7 @@ describe('weighted', () => {
 
   it('scores each eligible model by its share of the split', () => {
     const decision = decide(request({ id: 'x' }), split, {}, policy(route));
-    const shares = Object.fromEntries(decision.candidates.map((candidate) => [candidate.modelId, candidate.score?.total]));
+    const shares = Object.fromEntries(explainCandidates(decision).map((candidate) => [candidate.modelId, candidate.score?.total]));
     expect(shares).toEqual({ stable: 90, canary: 10 });
   });
 });

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { createGroveClient, type GatewayStreamEvent } from '../../server/client';
 
 const ADMIN_KEY = 'grove_shutdown_admin_key_0123';
@@ -7,7 +8,7 @@ const ADMIN_KEY = 'grove_shutdown_admin_key_0123';
 /** Grove as a real process, so that SIGTERM is the real signal and the exit code the real one. */
 function startGrove(env: Record<string, string> = {}): Promise<{ child: ChildProcess; port: number; exited: Promise<number | null> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, DATABASE_URL: '', PORT: '0', HOST: '127.0.0.1', GROVE_DATA_DIR: 'memory://', GROVE_ADMIN_KEY: ADMIN_KEY, GROVE_SEED: 'false', GROVE_LOG_LEVEL: 'warn', GROVE_STATIC_DIR: '/nonexistent', ...env },
+    env: { ...process.env, DATABASE_URL: '', PORT: '0', HOST: '127.0.0.1', GROVE_DATA_DIR: 'memory://', GROVE_ADMIN_KEY: ADMIN_KEY, GROVE_SEED: 'false', GROVE_DEMO_TRAFFIC: 'off', GROVE_LOG_LEVEL: 'warn', GROVE_STATIC_DIR: '/nonexistent', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -26,12 +27,16 @@ function startGrove(env: Record<string, string> = {}): Promise<{ child: ChildPro
   });
 }
 
-function post(port: number, path: string, body: unknown): Promise<{ status: number; text: string }> {
+/** `onData`: called with each piece of the answer as it arrives (a stream's first event, say). */
+function post(port: number, path: string, body: unknown, onData?: () => void): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const payload = JSON.stringify(body);
     const outgoing = request({ host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` } }, (response) => {
       let text = '';
-      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      response.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        onData?.();
+      });
       response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
       response.on('error', reject);
     });
@@ -131,8 +136,11 @@ describe('SIGTERM', { timeout: 120_000 }, () => {
       };
       expect((await post(port, '/api/v1/apply', { objects: [model] })).status).toBe(200);
 
-      const streaming = post(port, '/v1/chat/completions', { model: 'slow-sim', stream: true, max_tokens: 30, messages: [{ role: 'user', content: 'hi' }] });
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      let started!: () => void;
+      const firstData = new Promise<void>((resolve) => (started = resolve));
+      const streaming = post(port, '/v1/chat/completions', { model: 'slow-sim', stream: true, max_tokens: 30, messages: [{ role: 'user', content: 'hi' }] }, () => started());
+      // in the middle of the stream: once its first bytes arrived
+      await firstData;
       child.kill('SIGTERM');
 
       const answer = await streaming;
@@ -141,6 +149,24 @@ describe('SIGTERM', { timeout: 120_000 }, () => {
       expect(await exited).toBe(0);
       await expect(post(port, '/v1/chat/completions', {})).rejects.toThrow(/ECONNREFUSED/);
     } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
+  test('does not wait for a connection that never sent a byte (a preconnect); exits 0 within seconds', async () => {
+    const { child, port, exited } = await startGrove();
+    const silent: Socket = connect(port, '127.0.0.1');
+    try {
+      await new Promise<void>((resolve, reject) => silent.once('connect', resolve).once('error', reject));
+      const closed = new Promise<void>((resolve) => silent.once('close', () => resolve()));
+      const sentAt = Date.now();
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      await closed;
+      // without closing it, shutdown waited for the server's headers timeout: a minute
+      expect(Date.now() - sentAt).toBeLessThan(15_000);
+    } finally {
+      silent.destroy();
       if (child.exitCode === null) child.kill('SIGKILL');
     }
   });

@@ -23,9 +23,12 @@ describe('listModelsInputSchema', () => {
 });
 
 describe('wire schemas', () => {
-  it('accepts an object view and an apply result', () => {
-    expect(groveObjectSchema.safeParse({ apiVersion: 'grove/v1', kind: 'Model', metadata: { id: 'a' }, spec: {}, status: { revision: 1, createdAt: 'x', updatedAt: 'y', health: 'ok' } }).success).toBe(true);
-    expect(groveObjectSchema.safeParse({ apiVersion: 'grove/v1', kind: 'Model', metadata: { id: 'a' }, spec: {}, status: { revision: 'one' } }).success).toBe(false);
+  it('accepts an object view of its kind and an apply result', () => {
+    const status = { revision: 1, createdAt: 'x', updatedAt: 'y' };
+    expect(groveObjectSchema.safeParse({ apiVersion: 'grove/v1', kind: 'Capability', metadata: { id: 'coding' }, spec: { defaultScore: 0 }, status }).success).toBe(true);
+    // a Model's view is a Model's spec, not any record
+    expect(groveObjectSchema.safeParse({ apiVersion: 'grove/v1', kind: 'Model', metadata: { id: 'a' }, spec: {}, status }).success).toBe(false);
+    expect(groveObjectSchema.safeParse({ apiVersion: 'grove/v1', kind: 'Capability', metadata: { id: 'coding' }, spec: { defaultScore: 0 }, status: { revision: 'one' } }).success).toBe(false);
     expect(groveObjectSchema.safeParse({ apiVersion: 'grove/v1', kind: 'Widget', metadata: { id: 'a' }, spec: {}, status: {} }).success).toBe(false);
     expect(applyResultSchema.safeParse({ kind: 'Model', id: 'a', action: 'deleted', revision: 1 }).success).toBe(false);
   });

@@ -1,3 +1,4 @@
+import type { Scope } from '../../server/auth/keys';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../../server/app';
@@ -20,7 +21,7 @@ export interface GatewayHarness {
   /** applies GroveObjects (models, policies) as the admin; in force for the next request */
   apply(...objects: unknown[]): Promise<void>;
   /** a key with its own scopes and limit */
-  createKey(input: { scopes: Array<'admin' | 'invoke'>; rateLimitPerMinute?: number }): Promise<string>;
+  createKey(input: { scopes: Scope[]; rateLimitPerMinute?: number }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -39,7 +40,7 @@ export async function startGateway(options: { driver?: 'pglite' | 'postgres'; en
   const apply = async (...objects: unknown[]) => {
     if (objects.length) await services.registry.apply('test', objects);
   };
-  const createKey = async (input: { scopes: Array<'admin' | 'invoke'>; rateLimitPerMinute?: number }) => (await services.keys.create({ name: `test ${input.scopes.join('+')}`, ...input })).key;
+  const createKey = async (input: { scopes: Scope[]; rateLimitPerMinute?: number }) => (await services.keys.create({ name: `test ${input.scopes.join('+')}`, ...input })).key;
   await apply(...(options.objects ?? []));
   const invokeKey = await createKey({ scopes: ['invoke'] });
   return {

@@ -29,6 +29,8 @@ export async function startTestServices(options: { driver?: 'pglite' | 'postgres
     GROVE_DATA_DIR: postgres ? dataDir : 'memory://',
     GROVE_SEED: options.seed ? 'true' : 'false',
     GROVE_LOG_LEVEL: 'silent',
+    // the living demo only where a test asks for it: its requests would change every figure
+    GROVE_DEMO_TRAFFIC: 'off',
     ...(postgres ? { DATABASE_URL: postgres.url } : {}),
     ...options.env,
   });

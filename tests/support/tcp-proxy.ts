@@ -1,7 +1,7 @@
 import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net';
 
 /**
- * A TCP proxy on 127.0.0.1 in front of a real PostgreSQL, to play a database that fails: `hang()`
+ * A TCP proxy on 127.0.0.1 in front of a real server (PostgreSQL, or Grove for the console), to play a network or database that fails: `hang()`
  * stops forwarding bytes either way on every connection, old and new, as a hung server or network
  * does (nothing is refused, nothing answers; held bytes are kept); `resume()` delivers what was
  * held and forwards again; `cut()` closes every connection and refuses new ones until `resume()`, as

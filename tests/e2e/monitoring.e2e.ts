@@ -1,0 +1,158 @@
+import { availableParallelism, loadavg } from 'node:os';
+import type { Page } from 'playwright-core';
+import { axeViolations } from './support/axe';
+import { setScheme } from './support/scheme';
+import type { E2EContext, E2ETest } from './models.e2e';
+
+function check(condition: boolean, message: string): asserts condition {
+  if (!condition) throw new Error(message);
+}
+
+const TIMEOUT = 20_000;
+const DEMO_MODELS = ['sim-swift', 'sim-sage', 'sim-flaky'];
+
+/**
+ * Traffic to the demo models by name (after the wizard a real model serves, so Grove's own demo
+ * traffic has stopped): a few requests a second, sim-flaky's upstream failing half of its calls
+ * until its circuit opens. Runs until stopped.
+ */
+function sendDemoTraffic(baseUrl: string, adminKey: string): () => Promise<void> {
+  let running = true;
+  const loop = async (model: string, pauseMs: number) => {
+    while (running) {
+      await fetch(`${baseUrl}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model, messages: [{ role: 'user', content: 'Hello from the monitoring e2e' }], max_tokens: 40 }),
+      }).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
+  };
+  const loops = DEMO_MODELS.map((model, index) => loop(model, 150 + index * 100));
+  return async () => {
+    running = false;
+    await Promise.all(loops);
+  };
+}
+
+/** A chart panel: a region named by its heading (the live charts' own region is "Live"). */
+const section = (page: Page, title: string) => page.getByRole('region', { name: title, exact: true });
+
+/** The main thread's long tasks (> 50 ms) over `ms`. */
+function longTasks(page: Page, ms: number) {
+  return page.evaluate(
+    (duration) =>
+      new Promise<{ count: number; totalMs: number; longestMs: number }>((resolve) => {
+        const durations: number[] = [];
+        const observer = new PerformanceObserver((list) => durations.push(...list.getEntries().map((entry) => entry.duration)));
+        observer.observe({ type: 'longtask' });
+        setTimeout(() => {
+          observer.disconnect();
+          resolve({ count: durations.length, totalMs: Math.round(durations.reduce((sum, value) => sum + value, 0)), longestMs: Math.round(Math.max(0, ...durations)) });
+        }, duration);
+      }),
+    ms,
+  );
+}
+
+/** Every URL the console's router goes to, recorded in the page (the Decisions page, from another branch, may not be there to stay on). */
+async function recordRouterUrls(page: Page): Promise<() => Promise<string[]>> {
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { groveVisited: string[] }).groveVisited = seen;
+    for (const method of ['pushState', 'replaceState'] as const) {
+      const original = history[method].bind(history);
+      history[method] = (data: unknown, unused: string, url?: string | URL | null) => {
+        if (url) seen.push(new URL(url, location.href).href);
+        original(data, unused, url);
+      };
+    }
+  });
+  return () => page.evaluate(() => (window as unknown as { groveVisited?: string[] }).groveVisited ?? []);
+}
+
+let stopTraffic: (() => Promise<void>) | null = null;
+
+/** The Monitoring page; runs after wizard.e2e.ts (logged in, a real model registered). */
+export const tests: E2ETest[] = [
+  {
+    name: 'monitoring: live charts move, the heatmap and the failover timeline render (light and dark, axe)',
+    async run({ page, baseUrl, adminKey, screenshot }: E2EContext) {
+      stopTraffic = sendDemoTraffic(baseUrl, adminKey);
+      await page.goto(`${baseUrl}/monitoring?range=15m`);
+      await setScheme(page, 'light');
+      await page.getByRole('heading', { name: 'Monitoring', level: 2 }).waitFor({ timeout: TIMEOUT });
+      // the live chart: a line per model, moving
+      const live = section(page, 'Live latency p95 per model');
+      await live.getByRole('img', { name: /sim-swift p95: latest \d/ }).waitFor({ timeout: TIMEOUT });
+      const before = await live.locator('div[role="img"]').getAttribute('aria-label');
+      await page.waitForFunction((text) => [...document.querySelectorAll('section [role="img"]')].some((element) => element.getAttribute('aria-label')?.startsWith('Live latency') && element.getAttribute('aria-label') !== text), before, { timeout: TIMEOUT });
+      // the history: rollups of the minutes just served
+      await section(page, 'Latency distribution').getByRole('img', { name: /requests; most took/ }).waitFor({ timeout: 90_000 });
+      // sim-flaky fails half its calls: its circuit opens within the breaker's window
+      const timeline = section(page, 'Failover timeline');
+      await timeline.getByRole('img', { name: /sim-flaky: (circuit open|degraded)/ }).waitFor({ timeout: 60_000 });
+      const description = await timeline.locator('div[role="img"]').getAttribute('aria-label');
+      console.log(`    timeline: ${description}`);
+      await page.waitForTimeout(1_500);
+      await screenshot('monitoring-1-fleet-light');
+      const violations = await axeViolations(page, 'monitoring, light');
+
+      await page.getByRole('combobox', { name: 'Model' }).click();
+      await page.getByRole('option', { name: 'sim-sage' }).click();
+      await section(page, 'Live latency').getByRole('img', { name: /p99: latest/ }).waitFor({ timeout: TIMEOUT });
+      check(page.url().includes('model=sim-sage'), `the URL does not carry the model: ${page.url()}`);
+      await page.waitForTimeout(1_500);
+      await screenshot('monitoring-2-model-light');
+
+      await setScheme(page, 'dark');
+      await page.waitForTimeout(1_500);
+      await screenshot('monitoring-3-model-dark');
+      violations.push(...(await axeViolations(page, 'monitoring, dark')));
+      await setScheme(page, 'light');
+      check(violations.length === 0, `axe-core found violations:\n      ${violations.join('\n      ')}`);
+    },
+  },
+  {
+    name: 'monitoring: a time in a chart\'s table, followed by keyboard, opens that moment\'s decisions',
+    async run({ page, baseUrl, screenshot }: E2EContext) {
+      const visited = await recordRouterUrls(page);
+      // by keyboard: the chart's moments, from its table view
+      await page.goto(`${baseUrl}/monitoring?range=15m&model=sim-swift`);
+      const latency = section(page, 'Latency');
+      await latency.locator('div[role="img"]').waitFor({ timeout: TIMEOUT });
+      await latency.getByRole('switch', { name: 'View as table' }).focus();
+      await page.keyboard.press('Space');
+      const row = latency.getByRole('link', { name: /^Decisions from \d\d:\d\d for 1 minutes$/ }).first();
+      await row.waitFor({ timeout: TIMEOUT });
+      await screenshot('monitoring-4-table');
+      await row.focus();
+      await page.keyboard.press('Enter');
+      await page.waitForTimeout(500);
+      const followed = (await visited()).find((url) => url.includes('/decisions?'));
+      check(followed !== undefined && new URL(followed).searchParams.get('model') === 'sim-swift', `Enter on a table time did not open its decisions; visited ${(await visited()).join(', ')}`);
+    },
+  },
+  {
+    name: 'monitoring: the live page stays smooth while ticks arrive (long tasks, measured)',
+    async run({ page, baseUrl }: E2EContext) {
+      try {
+        await page.goto(`${baseUrl}/monitoring?range=1h`);
+        const live = section(page, 'Live latency p95 per model');
+        await live.getByRole('img', { name: /sim-swift p95: latest/ }).waitFor({ timeout: TIMEOUT });
+        await page.waitForTimeout(3_000);
+        const tasks = await longTasks(page, 10_000);
+        const panels = await page.evaluate(() => document.querySelectorAll('section').length);
+        console.log(`    live monitoring page (${DEMO_MODELS.length} models with traffic, ${panels} panels), 10 s of ticks: ${tasks.count} long tasks, ${tasks.totalMs} ms in them (longest ${tasks.longestMs} ms)`);
+        // the target is under 1 s of 10 (printed, met or not); the check is a guard against a page
+        // that stalls: past 2 s of 10 in long tasks it has regressed, whatever the machine's load
+        console.log(`    smoothness target (under 1,000 ms of 10 s in long tasks): ${tasks.totalMs < 1_000 ? 'met' : 'missed'}`);
+        if (loadavg()[0]! <= availableParallelism()) check(tasks.totalMs < 2_000, `the live monitoring page spent ${tasks.totalMs} ms of 10 s in long tasks`);
+        else console.log(`    (smoothness not judged: load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores)`);
+      } finally {
+        await stopTraffic?.();
+        stopTraffic = null;
+      }
+    },
+  },
+];

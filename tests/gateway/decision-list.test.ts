@@ -1,0 +1,146 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RequestCompleted } from '../../server/events';
+import { decisionPageQuery } from '../../server/gateway/decision-log';
+import { copyLine, databaseSink } from '../../server/gateway/log-sink';
+import { testDrivers } from '../support/database';
+import { explainedDecision } from '../support/decisions';
+import { startTestServices, type TestServices } from '../support/services';
+
+/** decisions.list's filters, search and pages, through the router, on each database. */
+
+const BASE = Date.parse('2026-03-01T12:00:00.000Z');
+
+function event(index: number, fields: Partial<RequestCompleted> = {}): RequestCompleted {
+  const id = `chatcmpl-list${String(index).padStart(4, '0')}`;
+  return {
+    type: 'request.completed',
+    id,
+    at: BASE + index * 1000,
+    keyId: 'key-a',
+    requestedModel: 'auto',
+    servedModel: 'model-a',
+    rule: null,
+    stream: false,
+    outcome: 'ok',
+    status: 200,
+    latencyMs: 10,
+    costUsd: 0.000123,
+    attempts: [{ modelId: fields.servedModel ?? 'model-a', provider: 'simulated', startedAt: BASE + index * 1000, latencyMs: 10, outcome: 'ok' }],
+    decision: explainedDecision(id, ['model-a']),
+    ...fields,
+  };
+}
+
+async function write(grove: TestServices, events: RequestCompleted[]): Promise<void> {
+  await databaseSink(grove.services.database).write(Buffer.from(events.map(copyLine).join(''), 'utf8'));
+}
+
+const ids = (page: { items: Array<{ id: string }> }) => page.items.map((item) => item.id);
+
+describe.each(testDrivers)('decisions.list on %s', (driver) => {
+  let grove: TestServices;
+  beforeAll(async () => {
+    grove = await startTestServices({ driver });
+    await write(grove, [
+      event(1),
+      event(2, { servedModel: 'model-b', rule: 'code-review', requestedModel: 'sonnet' }),
+      event(3, { outcome: 'error', status: 502, errorKind: 'server', servedModel: undefined }),
+      event(4, { rule: 'code-review', keyId: 'key-b' }),
+      event(5, { requestedModel: 'model_b%', servedModel: 'model-b' }),
+      // two requests in the same millisecond: the id orders them, on every page
+      event(6, { id: 'chatcmpl-same-b', at: BASE + 6000 }),
+      event(7, { id: 'chatcmpl-same-a', at: BASE + 6000 }),
+    ]);
+  });
+  afterAll(async () => {
+    await grove?.close();
+  });
+
+  const range = { since: new Date(BASE).toISOString(), until: new Date(BASE + 60_000).toISOString() };
+
+  it('keeps the inputs it had: served model, outcome, time range, limit; newest first', async () => {
+    expect(ids(await grove.admin.decisions.list({ ...range }))).toEqual(['chatcmpl-same-b', 'chatcmpl-same-a', 'chatcmpl-list0005', 'chatcmpl-list0004', 'chatcmpl-list0003', 'chatcmpl-list0002', 'chatcmpl-list0001']);
+    expect(ids(await grove.admin.decisions.list({ ...range, model: 'model-b' }))).toEqual(['chatcmpl-list0005', 'chatcmpl-list0002']);
+    expect(ids(await grove.admin.decisions.list({ ...range, outcome: 'error' }))).toEqual(['chatcmpl-list0003']);
+    expect(ids(await grove.admin.decisions.list({ since: new Date(BASE + 2000).toISOString(), until: new Date(BASE + 4000).toISOString() }))).toEqual(['chatcmpl-list0004', 'chatcmpl-list0003', 'chatcmpl-list0002']);
+    expect((await grove.admin.decisions.list({ ...range, limit: 2 })).items).toHaveLength(2);
+    expect(await grove.admin.decisions.list({ until: new Date(BASE - 1).toISOString() })).toEqual({ items: [], nextCursor: null });
+  });
+
+  it('filters by rule, key and requested model', async () => {
+    expect(ids(await grove.admin.decisions.list({ ...range, rule: 'code-review' }))).toEqual(['chatcmpl-list0004', 'chatcmpl-list0002']);
+    expect(ids(await grove.admin.decisions.list({ ...range, key: 'key-b' }))).toEqual(['chatcmpl-list0004']);
+    expect(ids(await grove.admin.decisions.list({ ...range, requestedModel: 'sonnet' }))).toEqual(['chatcmpl-list0002']);
+    expect(ids(await grove.admin.decisions.list({ ...range, rule: 'code-review', model: 'model-b' }))).toEqual(['chatcmpl-list0002']);
+  });
+
+  it('searches a decision id prefix, a model name or a rule name; wildcards match only themselves', async () => {
+    expect(ids(await grove.admin.decisions.list({ ...range, q: 'chatcmpl-list0003' }))).toEqual(['chatcmpl-list0003']);
+    expect(ids(await grove.admin.decisions.list({ ...range, q: 'chatcmpl-same' }))).toEqual(['chatcmpl-same-b', 'chatcmpl-same-a']);
+    // a part of an id is not a prefix
+    expect(ids(await grove.admin.decisions.list({ ...range, q: 'list0003' }))).toEqual([]);
+    expect(ids(await grove.admin.decisions.list({ ...range, q: 'SONNET' }))).toEqual(['chatcmpl-list0002']);
+    expect(ids(await grove.admin.decisions.list({ ...range, q: 'review' }))).toEqual(['chatcmpl-list0004', 'chatcmpl-list0002']);
+    expect(ids(await grove.admin.decisions.list({ ...range, q: 'model-b' }))).toEqual(['chatcmpl-list0005', 'chatcmpl-list0002']);
+    expect(ids(await grove.admin.decisions.list({ ...range, q: '_b%' }))).toEqual(['chatcmpl-list0005']);
+    expect(ids(await grove.admin.decisions.list({ ...range, q: '%' }))).toEqual(['chatcmpl-list0005']);
+  });
+
+  it('pages older with a cursor, in a stable order, each row once', async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 10; page++) {
+      const answer = await grove.admin.decisions.list({ ...range, limit: 2, cursor });
+      seen.push(...ids(answer));
+      if (!answer.nextCursor) break;
+      cursor = answer.nextCursor;
+    }
+    expect(seen).toEqual(['chatcmpl-same-b', 'chatcmpl-same-a', 'chatcmpl-list0005', 'chatcmpl-list0004', 'chatcmpl-list0003', 'chatcmpl-list0002', 'chatcmpl-list0001']);
+    // the tie in time is split between two pages and kept in order
+    const first = await grove.admin.decisions.list({ ...range, limit: 1 });
+    expect(first.nextCursor).toBe('2026-03-01T12:00:06.000Z_chatcmpl-same-b');
+    expect(ids(await grove.admin.decisions.list({ ...range, limit: 1, cursor: first.nextCursor! }))).toEqual(['chatcmpl-same-a']);
+    // the last page says there is nothing older, and filters hold across pages
+    const lastPage = await grove.admin.decisions.list({ ...range, rule: 'code-review', limit: 1, cursor: '2026-03-01T12:00:04.000Z_chatcmpl-list0004' });
+    expect(lastPage).toMatchObject({ items: [{ id: 'chatcmpl-list0002' }], nextCursor: null });
+  });
+
+  it('refuses a malformed cursor, search or outcome with the field named', async () => {
+    await expect(grove.admin.decisions.list({ cursor: 'yesterday' })).rejects.toThrow(/cursor.*nextCursor of an earlier page|nextCursor of an earlier page/s);
+    await expect(grove.admin.decisions.list({ q: '   ' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(grove.admin.decisions.list({ outcome: 'fine' as 'ok' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
+
+  it('is admin-only', async () => {
+    const { key } = await grove.admin.keys.create({ name: 'invoke-only', scopes: ['invoke'] });
+    await expect(grove.callerFor(key).decisions.list({})).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+
+  it('reads a filtered page through an index, not the whole log', async () => {
+    // enough rows, and fresh statistics, that the planner's choice is the one production gets
+    const many: RequestCompleted[] = [];
+    for (let index = 0; index < 20_000; index++) {
+      many.push(event(100 + index, { id: `chatcmpl-bulk${index}`, servedModel: `bulk-${index % 20}`, outcome: index % 50 === 0 ? 'error' : 'ok', rule: index % 3 === 0 ? 'bulk-rule' : null }));
+    }
+    await write(grove, many);
+    const { db } = grove.services.database;
+    await db.execute(sql`analyze request_log`);
+    const plan = async (query: Parameters<typeof decisionPageQuery>[1]) => {
+      const rows = (await db.execute(sql`explain ${decisionPageQuery(db, query)}`)) as unknown as Array<Record<string, string>> | { rows: Array<Record<string, string>> };
+      return (Array.isArray(rows) ? rows : rows.rows).map((row) => Object.values(row)[0]).join('\n');
+    };
+    const hour = { since: new Date(BASE).toISOString(), until: new Date(BASE + 3_600_000).toISOString(), limit: 100 };
+    for (const query of [
+      { ...hour, model: 'bulk-3' },
+      { ...hour, outcome: 'error' },
+      { ...hour, rule: 'bulk-rule', model: 'bulk-3' },
+      { ...hour, search: 'chatcmpl-bulk12' },
+      { limit: 100, cursor: { at: new Date(BASE + 5_000_000).toISOString(), id: 'chatcmpl-bulk5000' } },
+    ]) {
+      const text = await plan(query);
+      expect(text, JSON.stringify(query)).toMatch(/Index Scan|Index Only Scan|Bitmap Index Scan/);
+      expect(text, JSON.stringify(query)).not.toMatch(/Seq Scan/);
+    }
+  });
+});

@@ -1,0 +1,69 @@
+import type { Browser, Page } from 'playwright-core';
+import { axeViolations } from '../e2e/support/axe';
+import { SCHEMES, setScheme } from '../e2e/support/scheme';
+import { compareScreenshot } from './compare-screenshot';
+import { openDeterministicContext } from './deterministic-console';
+import type { VisualPage } from './pages';
+
+/** What every visual test gets from scripts/visual.mjs. */
+export interface VisualContext {
+  browser: Browser;
+  /** the deterministic Grove, e.g. http://127.0.0.1:41234 */
+  baseUrl: string;
+  adminKey: string;
+  /** one line per screenshot: created, updated or matched, and how it compared */
+  log(line: string): void;
+}
+
+export interface VisualTest {
+  name: string;
+  run(context: VisualContext): Promise<void>;
+}
+
+/**
+ * The moments the server's clock wrote (a model's last change, a revision's, a key's creation):
+ * they differ in every run, and the console shows them in <time> elements, so they are masked
+ * wherever they are. What the browser computes from its own (fixed) clock stays in the picture.
+ */
+const serverMoments = (page: Page) => [page.locator('time')];
+
+/**
+ * A page in each scheme, opened afresh in it (the console starts in the system's scheme): compared
+ * with its baseline, then checked by axe-core. Both schemes are always looked at, and every problem
+ * of both reported together.
+ */
+export function pageTest(visualPage: VisualPage): VisualTest {
+  return {
+    name: `${visualPage.name}: matches its baselines, axe-core finds nothing (light and dark)`,
+    async run({ browser, baseUrl, adminKey, log }) {
+      const context = await openDeterministicContext(browser, { adminKey: visualPage.signedOut ? undefined : adminKey });
+      const problems: string[] = [];
+      try {
+        const page = await context.newPage();
+        const pageErrors: string[] = [];
+        page.on('pageerror', (error) => pageErrors.push(error.message));
+        for (const scheme of SCHEMES) {
+          await page.emulateMedia({ colorScheme: scheme });
+          await page.goto(`${baseUrl}${visualPage.path}`);
+          await setScheme(page, scheme);
+          await visualPage.ready(page);
+          const name = `${visualPage.name}-${scheme}`;
+          try {
+            const { result, comparison } = await compareScreenshot(page, name, {
+              mask: [...serverMoments(page), ...(visualPage.mask?.(page) ?? [])],
+              fullPage: !visualPage.viewportOnly,
+            });
+            log(`${name}: ${result} (${comparison})`);
+          } catch (error) {
+            problems.push(error instanceof Error ? error.message : String(error));
+          }
+          problems.push(...(await axeViolations(page, name)));
+        }
+        if (pageErrors.length > 0) problems.push(`errors in the page: ${pageErrors.join('; ')}`);
+      } finally {
+        await context.close();
+      }
+      if (problems.length > 0) throw new Error(problems.join('\n    '));
+    },
+  };
+}
