@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchApply } from './apply';
 import { benchDecide } from './decide';
+import { benchRecord } from './record';
 import { runLoad, type LoadResult } from './load';
 import { processStats, startChild, type Child } from './processes';
 
@@ -13,7 +14,7 @@ import { processStats, startChild, type Child } from './processes';
  * Everything runs on 127.0.0.1 and every process it starts is stopped by its pid.
  */
 const quick = process.argv.includes('--quick');
-/** `--only apply` runs just that scenario */
+/** `--only apply` or `--only telemetry` runs just that scenario; `--only databases`, the overhead scenarios and the two databases' comparison */
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const DURATION_MS = quick ? 2_000 : 5_000;
 const WARMUP_MS = quick ? 500 : 1_500;
@@ -32,69 +33,104 @@ const body = (model: string, stream: boolean, extra: Record<string, unknown> = {
 /** streams as models send them: 20 text events this many ms apart, each its own write (bench/fake-upstream.ts) */
 const PACE_MS = 2;
 
+/** A Grove process under test, on one of its two databases. */
+interface Grove {
+  name: GroveName;
+  label: string;
+  child: Child;
+  url: string;
+  /** the process's peak RSS once it listened: its start (on a fresh data folder, for the embedded database) */
+  startPeakRssMb: number;
+}
+
 /**
- * Grove's database: a fresh PostgreSQL database when a server answers on 127.0.0.1:5432 (what a
- * deployment serving thousands of requests a second runs on), else embedded PGlite in a temp folder;
- * `--pglite` forces the embedded one. Every request's decision is logged in both cases.
+ * Grove runs twice, side by side: on a fresh PostgreSQL database when a server answers on
+ * 127.0.0.1:5432 (what a deployment serving thousands of requests a second runs on), and on the
+ * embedded PGlite (what `npm start` gives a new user) in a fresh data folder, so that its first
+ * start is measured too. `--pglite` runs the embedded one only. Every request's decision is logged
+ * in both cases.
  */
-function benchDatabase(): { env: Record<string, string>; label: string; drop(): void } {
-  const dataDir = mkdtempSync(join(tmpdir(), 'grove-bench-'));
-  const cleanup = () => rmSync(dataDir, { recursive: true, force: true });
-  const name = `grove_bench_${process.pid}`;
+function groveDatabases(suffix = ''): Array<{ name: GroveName; label: string; env: Record<string, string> }> {
+  const dataDir = (name: string) => {
+    const folder = mkdtempSync(join(tmpdir(), `grove-bench-${name}-`));
+    cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
+    return folder;
+  };
+  const databases: Array<{ name: GroveName; label: string; env: Record<string, string> }> = [];
+  const database = `grove_bench_${process.pid}${suffix}`;
   const psql = (command: string) => spawnSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-qc', command], { stdio: 'ignore' }).status === 0;
-  if (!process.argv.includes('--pglite') && psql(`create database ${name}`)) {
-    return { env: { GROVE_DATA_DIR: dataDir, DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${name}` }, label: 'PostgreSQL 127.0.0.1:5432', drop: () => (psql(`drop database if exists ${name} with (force)`), cleanup()) };
+  if (!process.argv.includes('--pglite') && psql(`create database ${database}`)) {
+    cleanups.push(() => psql(`drop database if exists ${database} with (force)`));
+    databases.push({ name: 'grove-pg', label: 'PostgreSQL 127.0.0.1:5432', env: { GROVE_DATA_DIR: dataDir(`pg${suffix}`), DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}` } });
   }
-  return { env: { GROVE_DATA_DIR: dataDir }, label: 'embedded PGlite', drop: cleanup };
+  databases.push({ name: 'grove-pglite', label: 'embedded PGlite', env: { GROVE_DATA_DIR: join(dataDir(`pglite${suffix}`), 'data') } });
+  return databases;
 }
 
 async function main() {
   // Grove as `npm start` runs it: the bundled server, not the sources through tsx
   if (spawnSync('npm', ['run', 'build:server'], { stdio: 'inherit' }).status !== 0) throw new Error('building the server failed');
-  const database = benchDatabase();
-  cleanups.push(database.drop);
   const fake = await track(startChild('bench/fake-upstream.ts', { PORT: '0' }, /listening (\d+)/));
   const upstream = `http://127.0.0.1:${fake.port}`;
   const floor = await track(startChild('bench/floor-proxy.ts', { PORT: '0', UPSTREAM_URL: `${upstream}/v1` }, /listening (\d+)/));
-  const grove = await track(
-    startChild('dist/server/main.mjs', { PORT: '0', HOST: '127.0.0.1', ...database.env, GROVE_SECRET_KEY: 'bench-secret-key-0123456789', GROVE_ADMIN_KEY: ADMIN_KEY, GROVE_SEED: 'false', GROVE_LOG_LEVEL: 'warn', GROVE_RATE_LIMIT_PER_MINUTE: '1000000000', GROVE_BODY_LIMIT_BYTES: String(64 * 1024 * 1024) }, /listening on http:\/\/127\.0\.0\.1:(\d+)/, startNodeFlags()),
-  );
-  const groveUrl = `http://127.0.0.1:${grove.port}`;
-  await registerModels(groveUrl, upstream);
+  const groves: Grove[] = [];
+  for (const database of groveDatabases()) {
+    const child = await startGrove(database.env);
+    const url = `http://127.0.0.1:${child.port}`;
+    groves.push({ name: database.name, label: database.label, child, url, startPeakRssMb: processStats(child.pid).peakRssMb });
+    await registerModels(url, upstream);
+  }
+  const groveNames = groves.map((grove) => grove.name);
+  const targetNames: TargetName[] = ['direct', 'floor', ...groveNames];
 
-  console.log(`Grove benchmark — ${new Date().toISOString()}, node ${process.version}, Grove on ${database.label}`);
+  console.log(`Grove benchmark — ${new Date().toISOString()}, node ${process.version}, Grove on ${groves.map((grove) => `${grove.label} (${grove.name})`).join(' and ')}`);
   const auth = { authorization: `Bearer ${ADMIN_KEY}` };
-  if (only === 'apply') return applyScenario(groveUrl, upstream);
+  if (only === 'apply') {
+    for (const grove of groves) await applyScenario(grove, upstream);
+    return;
+  }
+  if (only === 'telemetry') return telemetryScenario(groves[0]!, upstream);
   console.log(`Each scenario: a ${WARMUP_MS / 1000} s warm-up per target, then ${ROUNDS} interleaved rounds of ${ROUND_MS / 1000} s per target (direct, floor, Grove, the order rotating); figures are medians over the rounds, ratios and added latencies taken within each round.`);
-  console.log('\n## Gateway overhead: the same fake upstream, direct vs floor proxy vs Grove');
+  console.log('\n## Gateway overhead: the same fake upstream, direct vs floor proxy vs Grove on each database');
   const targets = (stream: boolean, connections: number, ratePerSecond?: number, extra?: Record<string, unknown>): RoundTarget[] => {
     const load = (url: string, model: string, headers?: Record<string, string>) => (durationMs: number, warmupMs: number) => runLoad({ url, headers, body: body(model, stream, extra), connections, durationMs, warmupMs, ratePerSecond });
     return [
       { name: 'direct', load: load(`${upstream}/v1/chat/completions`, 'bench-model') },
       { name: 'floor', child: floor, load: load(`http://127.0.0.1:${floor.port}/`, 'bench-model') },
-      { name: 'grove', child: grove, load: load(`${groveUrl}/v1/chat/completions`, 'bench', auth) },
+      ...groves.map((grove): RoundTarget => ({ name: grove.name, child: grove.child, load: load(`${grove.url}/v1/chat/completions`, 'bench', auth) })),
     ];
   };
   const rows: string[] = [];
+  const closedLoop: Record<string, Rounds> = {};
   for (const stream of [false, true]) {
-    for (const connections of [10, 50]) rows.push(...overheadRows(stream ? 'stream' : 'json', connections, await interleaved(targets(stream, connections))));
+    for (const connections of [10, 50]) {
+      const rounds = await interleaved(targets(stream, connections));
+      closedLoop[`${stream ? 'stream' : 'json'} ${connections}`] = rounds;
+      rows.push(...overheadRows(stream ? 'stream' : 'json', connections, rounds, targetNames));
+    }
   }
   console.log(['| mode | conns | target | p50 ms | p99 ms | added p50 | added p99 | first token p50 | added TTFT p50 | req/s | vs floor req/s (min–max) | errors | CPU µs/req | RSS MB |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|', ...rows].join('\n'));
-  const stats = processStats(grove.pid);
-  console.log(`\nGrove RSS now ${stats.rssMb.toFixed(0)} MB, peak ${stats.peakRssMb.toFixed(0)} MB`);
+  for (const grove of groves) {
+    const stats = processStats(grove.child.pid);
+    console.log(`\n${grove.name}: RSS now ${stats.rssMb.toFixed(0)} MB, peak ${stats.peakRssMb.toFixed(0)} MB`);
+  }
 
   // Closed loop saturates the two cores, so its latency is mostly queueing (10 connections ÷ req/s).
   // What a request pays for passing through a gateway shows at a rate every target keeps up with.
   console.log(`\n## Added latency below saturation: open loop, ${PACED_RATE} req/s over 10 connections (every target keeps up)`);
   console.log('| mode | target | p50 ms | p90 ms | p99 ms | added p50 | added p99 | added TTFT p50 | CPU µs/req |\n|---|---|---|---|---|---|---|---|---|');
+  const openLoop: Record<string, Rounds> = {};
   for (const stream of [false, true]) {
     const rounds = await interleaved(targets(stream, 10, PACED_RATE));
-    for (const name of TARGET_NAMES) {
+    openLoop[stream ? 'stream' : 'json'] = rounds;
+    for (const name of targetNames) {
       const { at, added } = figures(rounds, name);
       const cpu = name === 'direct' ? '—' : at((r) => r.cpuUsPerRequest).toFixed(0);
       console.log(`| ${stream ? 'stream' : 'json'} | ${name} | ${at((r) => r.latencyMs.p50).toFixed(3)} | ${at((r) => r.latencyMs.p90).toFixed(3)} | ${at((r) => r.latencyMs.p99).toFixed(3)} | ${added((r) => r.latencyMs.p50)} | ${added((r) => r.latencyMs.p99)} | ${added((r) => r.firstTokenMs.p50)} | ${cpu} |`);
     }
   }
+  databaseComparison(groves, closedLoop, openLoop);
+  if (only === 'databases') return;
 
   // The streams above arrive in one read. A model sends its tokens over time, one read (and one
   // write to the client) each: what a gateway adds per read shows here.
@@ -103,7 +139,7 @@ async function main() {
   {
     const rounds = await interleaved(targets(true, 10, undefined, { bench_pace_ms: PACE_MS }));
     const floorCpu = figures(rounds, 'floor').at((r) => r.cpuUsPerRequest);
-    for (const name of TARGET_NAMES) {
+    for (const name of targetNames) {
       const { at, added } = figures(rounds, name);
       const cpu = at((r) => r.cpuUsPerRequest);
       console.log(`| ${name} | ${at((r) => r.latencyMs.p50).toFixed(3)} | ${added((r) => r.latencyMs.p50)} | ${at((r) => r.firstTokenMs.p50).toFixed(3)} | ${added((r) => r.firstTokenMs.p50)} | ${at((r) => r.rps).toFixed(0)} | ${name === 'direct' ? '—' : cpu.toFixed(0)} | ${name === 'direct' ? '—' : (cpu / floorCpu).toFixed(2)} |`);
@@ -117,42 +153,130 @@ async function main() {
     console.log(`| ${models} | ${result.p50Us} | ${result.p99Us} |`);
   }
 
-  console.log('\n## Failover: a failing primary with a healthy fallback (10 connections)');
-  const healthy = await runLoad({ url: `${groveUrl}/v1/chat/completions`, headers: auth, body: body('bench', false), connections: 10, durationMs: DURATION_MS, warmupMs: WARMUP_MS });
+  for (const grove of groves) await failoverScenario(grove, auth);
+  await telemetryScenario(groves[0]!, upstream);
+
+  // last: the thousands of models it adds would change what the scenarios above measure
+  for (const grove of groves) await applyScenario(grove, upstream);
+}
+
+async function failoverScenario(grove: Grove, auth: Record<string, string>) {
+  const url = `${grove.url}/v1/chat/completions`;
+  console.log(`\n## Failover on ${grove.name}: a failing primary with a healthy fallback (10 connections)`);
+  const healthy = await runLoad({ url, headers: auth, body: body('bench', false), connections: 10, durationMs: DURATION_MS, warmupMs: WARMUP_MS });
   console.log('| primary | p50 ms | p99 ms | added p50 vs healthy | added p99 vs healthy | req/s | % of healthy req/s | answered | served by |\n|---|---|---|---|---|---|---|---|---|');
   console.log(failoverRow('healthy (no failover)', healthy, healthy));
   for (const [label, model] of [['refuses connections', 'primary-refused'], ['answers 503', 'primary-503'], ['answers 429 (retry-after 1 s)', 'primary-429'], ['hangs (timeout 250 ms)', 'primary-hang']] as const) {
     // no warm-up: the first requests, before the circuit opens, are part of the story
-    const result = await runLoad({ url: `${groveUrl}/v1/chat/completions`, headers: auth, body: body(model, false), connections: 10, durationMs: DURATION_MS });
+    const result = await runLoad({ url, headers: auth, body: body(model, false), connections: 10, durationMs: DURATION_MS });
     console.log(failoverRow(label, result, healthy));
   }
-  const flaky = await runLoad({ url: `${groveUrl}/v1/chat/completions`, headers: auth, body: body('primary-flaky', false), connections: 10, durationMs: DURATION_MS });
+  const flaky = await runLoad({ url, headers: auth, body: body('primary-flaky', false), connections: 10, durationMs: DURATION_MS });
   console.log(failoverRow('fails 30% of calls', flaky, healthy));
   const primaryShare = ((flaky.servedBy['primary-flaky'] ?? 0) / Math.max(1, flaky.requests)) * 100;
   console.log(`\nAvailability with 30% of the primary's calls failing: ${flaky.requests - flaky.errors}/${flaky.requests} answered; the primary served ${primaryShare.toFixed(1)}% (the rest failed over).`);
+}
 
-  // last: the thousands of models it adds would change what the scenarios above measure
-  await applyScenario(groveUrl, upstream);
+/** Grove as `npm start` runs it, on its own database: the bundled server with its node flags. */
+function startGrove(env: Record<string, string>): Promise<Child> {
+  return track(
+    startChild('dist/server/main.mjs', { PORT: '0', HOST: '127.0.0.1', ...env, GROVE_SECRET_KEY: 'bench-secret-key-0123456789', GROVE_ADMIN_KEY: ADMIN_KEY, GROVE_SEED: 'false', GROVE_DEMO_TRAFFIC: 'off', GROVE_LOG_LEVEL: 'warn', GROVE_RATE_LIMIT_PER_MINUTE: '1000000000', GROVE_BODY_LIMIT_BYTES: String(64 * 1024 * 1024) }, /listening on http:\/\/127\.0\.0\.1:(\d+)/, startNodeFlags()),
+  );
+}
+
+/**
+ * What telemetry costs: a second Grove, the same in every way but GROVE_TELEMETRY=off (no live
+ * windows, rollups or Prometheus counts; the request log is written by both), measured against the
+ * first in interleaved rounds. Targets: ≤ 0.1 ms added at p50 (open loop), ≤ 5% fewer req/s (closed loop).
+ */
+async function telemetryScenario(grove: Grove, upstream: string) {
+  const record = benchRecord(quick ? 100_000 : 500_000);
+  console.log(`\n## Telemetry overhead\nIn process: recording one request in the aggregator costs ${record.jsonNs.toFixed(0)} ns (JSON) / ${record.streamNs.toFixed(0)} ns (stream, with time to first token).`);
+  // the same database mode as `grove`, in a database (or data folder) of its own
+  const database = groveDatabases('_off').find((candidate) => candidate.name === grove.name)!;
+  const off = await startGrove({ ...database.env, GROVE_TELEMETRY: 'off' });
+  await registerModels(`http://127.0.0.1:${off.port}`, upstream);
+  const auth = { authorization: `Bearer ${ADMIN_KEY}` };
+  const targets = (stream: boolean, ratePerSecond?: number): Array<RoundTarget<'on' | 'off'>> =>
+    (
+      [
+        ['on', grove.child],
+        ['off', off],
+      ] as const
+    ).map(([name, child]) => ({ name, child, load: (durationMs, warmupMs) => runLoad({ url: `http://127.0.0.1:${child.port}/v1/chat/completions`, headers: auth, body: body('bench', stream), connections: 10, durationMs, warmupMs, ratePerSecond }) }));
+  console.log(`End to end on ${grove.name}: the same Grove with telemetry on and off (GROVE_TELEMETRY=off), 10 connections, interleaved rounds.`);
+  console.log('| mode | load | p50 on ms | p50 off ms | added p50 (on − off) | target | req/s on | req/s off | on ÷ off (min–max) | target | CPU µs/req on / off |\n|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const stream of [false, true]) {
+    for (const rate of [PACED_RATE, undefined]) {
+      const rounds = await interleaved(targets(stream, rate));
+      const on = rounds.on!;
+      const off = rounds.off!;
+      const at = (name: 'on' | 'off', pick: (result: RoundResult) => number) => median((name === 'on' ? on : off).map(pick));
+      const added = median(on.map((result, round) => result.latencyMs.p50 - off[round]!.latencyMs.p50));
+      const ratios = on.map((result, round) => result.rps / off[round]!.rps);
+      const ratio = median(ratios);
+      const load = rate ? `open loop ${rate} req/s` : 'closed loop';
+      // the open loop is where a request's own cost shows; the closed loop is where throughput does
+      const latencyTarget = rate ? `≤ 0.1 ms ${added <= 0.1 ? 'met' : 'MISSED'}` : '—';
+      const throughputTarget = rate ? '—' : `≥ 0.95 ${ratio >= 0.95 ? 'met' : 'MISSED'}`;
+      console.log(
+        `| ${stream ? 'stream' : 'json'} | ${load} | ${at('on', (r) => r.latencyMs.p50).toFixed(3)} | ${at('off', (r) => r.latencyMs.p50).toFixed(3)} | ${added.toFixed(3)} | ${latencyTarget} | ${at('on', (r) => r.rps).toFixed(0)} | ${at('off', (r) => r.rps).toFixed(0)} | ${ratio.toFixed(3)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}) | ${throughputTarget} | ${at('on', (r) => r.cpuUsPerRequest).toFixed(0)} / ${at('off', (r) => r.cpuUsPerRequest).toFixed(0)} |`,
+      );
+    }
+  }
+}
+
+/**
+ * The embedded database against PostgreSQL, with the embedded database's targets: its peak RSS
+ * under this load and during its first start, its added p99 within 1.5× of PostgreSQL mode's, its
+ * throughput at least 90% of PostgreSQL mode's (ratios taken within each round).
+ */
+function databaseComparison(groves: Grove[], closedLoop: Record<string, Rounds>, openLoop: Record<string, Rounds>) {
+  const embedded = groves.find((grove) => grove.name === 'grove-pglite')!;
+  const postgres = groves.find((grove) => grove.name === 'grove-pg');
+  const met = (ok: boolean) => (ok ? 'met' : 'MISSED');
+  console.log('\n## The embedded database (PGlite) beside PostgreSQL');
+  console.log('| figure | PostgreSQL | embedded | target (embedded) |\n|---|---|---|---|');
+  const peak = (grove: Grove | undefined) => (grove ? processStats(grove.child.pid).peakRssMb : NaN);
+  const mb = (value: number) => (Number.isNaN(value) ? '—' : value.toFixed(0));
+  console.log(`| peak RSS under the load above, MB | ${mb(peak(postgres))} | ${mb(peak(embedded))} | ≤ 250 ${met(peak(embedded) <= 250)} |`);
+  console.log(`| peak RSS during the first start (fresh data folder), MB | ${mb(postgres?.startPeakRssMb ?? NaN)} | ${mb(embedded.startPeakRssMb)} | ≤ 300 ${met(embedded.startPeakRssMb <= 300)} |`);
+  if (!postgres) return;
+  const addedP99 = (rounds: Rounds, name: TargetName) => median(rounds[name]!.map((result, round) => result.latencyMs.p99 - rounds.direct![round]!.latencyMs.p99));
+  const rows: Array<[string, Rounds]> = [
+    ...Object.entries(closedLoop).map(([label, rounds]): [string, Rounds] => [`closed loop, ${label} connections`, rounds]),
+    ...Object.entries(openLoop).map(([label, rounds]): [string, Rounds] => [`open loop ${PACED_RATE} req/s, ${label}`, rounds]),
+  ];
+  for (const [label, rounds] of rows) {
+    const pg = addedP99(rounds, 'grove-pg');
+    const lite = addedP99(rounds, 'grove-pglite');
+    // within 1.5×, or within a tenth of a millisecond where both are that small
+    console.log(`| added p99, ${label}, ms | ${pg.toFixed(3)} | ${lite.toFixed(3)} (${(lite / pg).toFixed(2)}×) | ≤ 1.5× ${met(lite <= 1.5 * pg || lite - pg <= 0.1)} |`);
+  }
+  for (const [label, rounds] of Object.entries(closedLoop)) {
+    const ratio = median(rounds['grove-pglite']!.map((result, round) => result.rps / rounds['grove-pg']![round]!.rps));
+    console.log(`| req/s, closed loop, ${label} connections | ${median(rounds['grove-pg']!.map((r) => r.rps)).toFixed(0)} | ${median(rounds['grove-pglite']!.map((r) => r.rps)).toFixed(0)} (${(ratio * 100).toFixed(0)}%) | ≥ 90% ${met(ratio >= 0.9)} |`);
+  }
 }
 
 /** Targets: 1,000 models applied in ≤ 3 s, 10,000 in ≤ 30 s, and no /v1 request delayed by more than 50 ms meanwhile. */
-async function applyScenario(groveUrl: string, upstream: string) {
+async function applyScenario(grove: Grove, upstream: string) {
   const targets: Record<number, number> = { 1_000: 3_000, 10_000: 30_000 };
-  console.log(`\n## A large apply while /v1 traffic flows (one /v1 request due every 10 ms, open loop)`);
+  console.log(`\n## A large apply on ${grove.name} while /v1 traffic flows (one /v1 request due every 10 ms, open loop)`);
   console.log('| models | apply s | target | /v1 requests | errors | /v1 delay p99 ms | /v1 delay max ms | target |\n|---|---|---|---|---|---|---|---|');
   for (const count of [1_000, 10_000]) {
-    const result = await benchApply({ groveUrl, adminKey: ADMIN_KEY, upstream, count, requestBody: body('bench', false) });
+    const result = await benchApply({ groveUrl: grove.url, adminKey: ADMIN_KEY, upstream, count, requestBody: body('bench', false) });
     if (result.created !== count) throw new Error(`applying ${count} models created ${result.created}`);
     const within = (value: number, limit: number) => `≤ ${limit / 1000} s ${value <= limit ? 'met' : 'MISSED'}`;
     console.log(`| ${count} | ${(result.applyMs / 1000).toFixed(2)} | ${within(result.applyMs, targets[count]!)} | ${result.requests} | ${result.errors} | ${result.p99DelayMs.toFixed(1)} | ${result.maxDelayMs.toFixed(1)} | ≤ 50 ms ${result.maxDelayMs <= 50 ? 'met' : 'MISSED'} |`);
   }
 }
 
-const TARGET_NAMES = ['direct', 'floor', 'grove'] as const;
-type TargetName = (typeof TARGET_NAMES)[number];
+type GroveName = 'grove-pg' | 'grove-pglite';
+type TargetName = 'direct' | 'floor' | GroveName;
 
-interface RoundTarget {
-  name: TargetName;
+interface RoundTarget<Name extends string = TargetName> {
+  name: Name;
   /** the process whose CPU is counted (none for the upstream called directly) */
   child?: Child;
   load(durationMs: number, warmupMs: number): Promise<LoadResult>;
@@ -164,20 +288,20 @@ interface RoundResult extends LoadResult {
   rssMb: number;
 }
 
-type Rounds = Record<TargetName, RoundResult[]>;
+type Rounds<Name extends string = TargetName> = Partial<Record<Name, RoundResult[]>>;
 
 /**
  * Warms every target up, then measures them in ROUNDS interleaved rounds, the order rotating from
  * round to round. On a shared machine the load of the neighbours comes in bursts of seconds: in
- * rounds, a burst falls on all three targets instead of on whichever one runs at that moment.
+ * rounds, a burst falls on every target instead of on whichever one runs at that moment.
  */
-async function interleaved(targets: RoundTarget[]): Promise<Rounds> {
+async function interleaved<Name extends string>(targets: Array<RoundTarget<Name>>): Promise<Rounds<Name>> {
   for (const target of targets) await target.load(WARMUP_MS, WARMUP_MS);
-  const rounds: Rounds = { direct: [], floor: [], grove: [] };
+  const rounds = Object.fromEntries(targets.map((target) => [target.name, []])) as unknown as Rounds<Name>;
   for (let round = 0; round < ROUNDS; round++) {
     for (let step = 0; step < targets.length; step++) {
       const target = targets[(round + step) % targets.length]!;
-      rounds[target.name].push(await measured(target.child, () => target.load(ROUND_MS, ROUND_WARMUP_MS)));
+      rounds[target.name]!.push(await measured(target.child, () => target.load(ROUND_MS, ROUND_WARMUP_MS)));
     }
   }
   return rounds;
@@ -205,23 +329,23 @@ function median(values: number[]): number {
  */
 function figures(rounds: Rounds, name: TargetName) {
   return {
-    at: (pick: (result: RoundResult) => number) => median(rounds[name].map(pick)),
-    added: (pick: (result: LoadResult) => number) => (name === 'direct' ? '—' : median(rounds[name].map((result, round) => pick(result) - pick(rounds.direct[round]!))).toFixed(3)),
+    at: (pick: (result: RoundResult) => number) => median(rounds[name]!.map(pick)),
+    added: (pick: (result: LoadResult) => number) => (name === 'direct' ? '—' : median(rounds[name]!.map((result, round) => pick(result) - pick(rounds.direct![round]!))).toFixed(3)),
   };
 }
 
-function overheadRows(mode: string, connections: number, rounds: Rounds): string[] {
+function overheadRows(mode: string, connections: number, rounds: Rounds, names: TargetName[]): string[] {
   const f = (value: number) => value.toFixed(3);
-  const ratios = rounds.grove.map((result, round) => result.rps / rounds.floor[round]!.rps);
   const row = (name: TargetName) => {
-    const results = rounds[name];
+    const results = rounds[name]!;
     const { at, added } = figures(rounds, name);
+    const ratios = results.map((result, round) => result.rps / rounds.floor![round]!.rps);
     const ratio = name === 'direct' ? '—' : name === 'floor' ? '1.00' : `${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`;
     const usage = name === 'direct' ? '— | —' : `${at((r) => r.cpuUsPerRequest).toFixed(0)} | ${results.at(-1)!.rssMb.toFixed(0)}`;
     const errors = results.reduce((sum, result) => sum + result.errors, 0);
     return `| ${mode} | ${connections} | ${name} | ${f(at((r) => r.latencyMs.p50))} | ${f(at((r) => r.latencyMs.p99))} | ${added((r) => r.latencyMs.p50)} | ${added((r) => r.latencyMs.p99)} | ${f(at((r) => r.firstTokenMs.p50))} | ${added((r) => r.firstTokenMs.p50)} | ${at((r) => r.rps).toFixed(0)} | ${ratio} | ${errors} | ${usage} |`;
   };
-  return TARGET_NAMES.map(row);
+  return names.map(row);
 }
 
 function failoverRow(label: string, result: LoadResult, healthy: LoadResult): string {
