@@ -2,7 +2,6 @@ import { Alert, Anchor, Breadcrumbs, Group, Paper, Skeleton, Stack, Tabs, Text, 
 import { IconAlertTriangle, IconArrowBackUp } from '@tabler/icons-react';
 import { Link, useParams } from 'react-router';
 import { describeError, errorCode } from '../../api/errors';
-import { formatDateTime } from '../../models/format';
 import { useModel } from '../../models/queries';
 import { LifecycleActions } from '../../components/LifecycleActions/LifecycleActions';
 import { DemoBadge } from '../../components/DemoBadge/DemoBadge';
@@ -18,7 +17,7 @@ import { isDemoModel } from '../../../../shared/objects';
 import { useReportingTimeZone } from '../../settings/ReportingTimeZone';
 
 export function ModelDetailPage() {
-  const { timeZone } = useReportingTimeZone();
+  const { timeZone, format } = useReportingTimeZone();
   const { id = '' } = useParams();
   const model = useModel(id);
 
@@ -72,7 +71,7 @@ export function ModelDetailPage() {
             <Text span ff="monospace" inherit>
               {metadata.id}
             </Text>{' '}
-            · revision {status.revision} · updated <time dateTime={status.updatedAt}>{formatDateTime(status.updatedAt)}</time>
+            · revision {status.revision} · updated <time dateTime={status.updatedAt}>{format(status.updatedAt)}</time>
           </Text>
           {metadata.description && <Text size="sm">{metadata.description}</Text>}
         </Stack>
