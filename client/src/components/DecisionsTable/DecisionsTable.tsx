@@ -23,7 +23,7 @@ const oneLine = { whiteSpace: 'nowrap' } as const;
  */
 export function DecisionsTable({ label = 'Decisions', items, timeZone, keyNames, onOpen }: DecisionsTableProps) {
   return (
-    <Table.ScrollContainer minWidth={1000}>
+    <Table.ScrollContainer minWidth={960}>
       <Table aria-label={label} fz="sm" striped highlightOnHover>
         <Table.Thead>
           <Table.Tr>
