@@ -79,17 +79,15 @@ describe.each(testDrivers)('persistence on %s', (driver) => {
     const used = await callerFor(first.services, BOOT_KEY).keys.create({ name: 'used-before-restart', scopes: ['invoke'] });
     const unused = await callerFor(first.services, BOOT_KEY).keys.create({ name: 'never-used', scopes: ['invoke'] });
     await callerFor(first.services, used.key).auth.whoami();
-    const lastUse = (await first.services.keys.list()).find((key) => key.id === used.view.id)!.lastUsedAt;
-    expect(lastUse).not.toBeNull();
+    const lastUse = (await callerFor(first.services, BOOT_KEY).keys.list()).items.find((key) => key.id === used.view.id)!.lastUsedAt;
+    expect(lastUse).toMatch(/^\d{4}-/);
     // no flush by the test: closing writes what the interval has not written yet
     await first.services.close();
 
     const second = await database.start({ GROVE_ADMIN_KEY: BOOT_KEY });
-    // the admin caller is made after listing: its own use would not be the subject
-    const listed = await second.services.keys.list();
-    expect(listed.find((key) => key.id === used.view.id)?.lastUsedAt).toBe(lastUse);
-    expect(listed.find((key) => key.id === unused.view.id)?.lastUsedAt).toBeNull();
-    expect((await callerFor(second.services, BOOT_KEY).keys.list()).items.find((key) => key.id === used.view.id)?.lastUsedAt).toBe(lastUse);
+    const { items } = await callerFor(second.services, BOOT_KEY).keys.list();
+    expect(items.find((key) => key.id === used.view.id)?.lastUsedAt).toBe(lastUse);
+    expect(items.find((key) => key.id === unused.view.id)?.lastUsedAt).toBeNull();
     await second.services.close();
   });
 });
