@@ -9,7 +9,7 @@ import { formatClock } from '../../time/reporting-zone';
 import { DecisionDetail } from '../DecisionDetail/DecisionDetail';
 import { StatusBadge } from '../StatusBadge/StatusBadge';
 
-/** The requests this model served last, with why each went where it went; each opens its full decision. */
+/** The requests this model served or was attempted in last, with why each went where it went; each opens its full decision. */
 export function RecentDecisions({ modelId, timeZone }: { modelId: string; timeZone: string }) {
   const trpc = useTRPC();
   const decisions = useQuery({ ...trpc.decisions.list.queryOptions({ model: modelId, limit: 20 }), refetchInterval: 5_000 });
@@ -22,7 +22,7 @@ export function RecentDecisions({ modelId, timeZone }: { modelId: string; timeZo
         {describeError(decisions.error)}
       </Alert>
     );
-  if (decisions.data.items.length === 0) return <Text c="dimmed">No request served by this model yet.</Text>;
+  if (decisions.data.items.length === 0) return <Text c="dimmed">No request was served by this model or attempted on it yet.</Text>;
   return (
     <>
       <Table aria-label="Recent decisions" fz="sm" striped>
