@@ -52,6 +52,11 @@ export const auditLog = pgTable(
   (table) => [index('audit_log_object').on(table.kind, table.objectId)],
 );
 
+/**
+ * A change to a key bumps the change version (a trigger), so that instances reload their keys. The
+ * trigger names the columns it watches (migration 0005, which leaves `last_used_at` out): a new
+ * column that instances load must be added to it.
+ */
 export const apiKeys = pgTable('api_keys', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),

@@ -7,7 +7,7 @@ UPDATE "request_log" SET "attempted_models" = ARRAY(
 	SELECT DISTINCT "attempt"->>'modelId' FROM json_array_elements("attempts"::json) AS "attempt"
 	WHERE "attempt"->>'modelId' IS DISTINCT FROM "served_model"
 )
-WHERE "served_model" IS NULL OR json_array_length("attempts"::json) > 1;--> statement-breakpoint
+WHERE ("served_model" IS NULL AND "attempts" <> '[]') OR json_array_length("attempts"::json) > 1;--> statement-breakpoint
 CREATE INDEX "request_log_attempted_models" ON "request_log" USING gin ("attempted_models") WHERE "request_log"."attempted_models" <> '{}';--> statement-breakpoint
 -- last_used_at is written every few seconds by every instance and is no part of what instances
 -- load: writing it alone must not bump the change version (each peer would reload its registry and
