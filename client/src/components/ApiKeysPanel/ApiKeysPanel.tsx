@@ -42,7 +42,8 @@ export function ApiKeysPanel() {
             API keys
           </Title>
           <Text size="sm" c="dimmed">
-            Times in {timeZone}. “Last used” counts requests this Grove instance authenticated since it started.
+            Times in {timeZone}. “Last used” is the key’s latest request through any Grove instance, kept across restarts; a use through
+            another instance shows here within about 5 seconds.
           </Text>
         </div>
         <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setCreating(true)}>
@@ -108,7 +109,7 @@ export function ApiKeysPanel() {
                         {format(key.lastUsedAt)}
                       </Text>
                     ) : (
-                      <Text size="sm">not since start</Text>
+                      <Text size="sm">no use recorded</Text>
                     )}
                   </Table.Td>
                   <Table.Td ta="right">
