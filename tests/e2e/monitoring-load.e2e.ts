@@ -1,10 +1,11 @@
 import { availableParallelism, loadavg } from 'node:os';
-import type { BrowserContext, CDPSession, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { buildApp } from '../../server/app';
 import type { Services } from '../../server/services';
 import { gatewayModel } from '../support/gateway';
 import { ADMIN_KEY, startTestServices } from '../support/services';
 import { completed, seededRandom } from '../telemetry/requests';
+import { traceCpu } from './support/main-thread-cpu';
 import type { E2EContext, E2ETest } from './models.e2e';
 
 function check(condition: boolean, message: string): asserts condition {
@@ -130,56 +131,6 @@ async function measure(page: Page, ms: number): Promise<Smoothness> {
       byChart: [...byChart].map(([chart, times]) => `${chart} ${times.length}× mean ${tenths(sum(times) / times.length)} ms`).join('; '),
     },
     builds: { count: builds.length, meanMs: tenths(sum(builds) / Math.max(1, builds.length)), longestMs: tenths(Math.max(0, ...builds)) },
-  };
-}
-
-interface TraceEvent {
-  name: string;
-  ph: string;
-  pid: number;
-  tid: number;
-  ts: number;
-  dur?: number;
-  /** the thread's CPU time in the event (µs): what the work cost, however busy the machine */
-  tdur?: number;
-  args?: { name?: string };
-}
-
-/** CPU time, unlike the figures above: what the page's main thread computed, whatever else ran on the machine. */
-interface MainThreadCpu {
-  /** CPU ms in all the main thread's tasks over the run */
-  totalMs: number;
-  /** tasks that took over 50 ms of CPU (a long task on a machine of its own) */
-  longTasks: { count: number; totalMs: number };
-  /** the CPU ms of the task that drew each chart update (each is a task of its own, Chart.tsx) */
-  chartUpdates: { count: number; meanMs: number; longestMs: number };
-}
-
-/** Runs `work` under a Chrome trace of the page and reads the renderer main thread's CPU time from it. */
-async function traceCpu<T>(cdp: CDPSession, work: () => Promise<T>): Promise<{ result: T; cpu: MainThreadCpu }> {
-  const events: TraceEvent[] = [];
-  cdp.on('Tracing.dataCollected', ({ value }) => events.push(...(value as unknown as TraceEvent[])));
-  const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
-  await cdp.send('Tracing.start', { categories: 'toplevel,blink.user_timing', transferMode: 'ReportEvents' });
-  const result = await work();
-  await cdp.send('Tracing.end');
-  await complete;
-  // the page's main thread: where its chart updates were measured
-  const update = events.find((event) => event.name === 'grove:chart-update');
-  check(update !== undefined, 'the trace has no chart update');
-  const onMain = (event: TraceEvent) => event.pid === update.pid && event.tid === update.tid;
-  const tasks = events.filter((event) => onMain(event) && event.ph === 'X' && event.name === 'ThreadControllerImpl::RunTask' && event.tdur !== undefined);
-  const starts = events.filter((event) => onMain(event) && event.name === 'grove:chart-update' && event.ph === 'b');
-  const updateCpu = starts.map((start) => tasks.find((task) => task.ts <= start.ts && start.ts <= task.ts + (task.dur ?? 0))?.tdur ?? 0).map((micros) => micros / 1000);
-  const cpuMs = tasks.map((task) => task.tdur! / 1000);
-  const long = cpuMs.filter((ms) => ms > 50);
-  return {
-    result,
-    cpu: {
-      totalMs: Math.round(sum(cpuMs)),
-      longTasks: { count: long.length, totalMs: Math.round(sum(long)) },
-      chartUpdates: { count: updateCpu.length, meanMs: tenths(sum(updateCpu) / Math.max(1, updateCpu.length)), longestMs: tenths(Math.max(0, ...updateCpu)) },
-    },
   };
 }
 
