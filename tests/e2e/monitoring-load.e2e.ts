@@ -2,6 +2,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import type { BrowserContext, Page } from 'playwright-core';
 import { buildApp } from '../../server/app';
 import type { Services } from '../../server/services';
+import { testDrivers } from '../support/database';
 import { gatewayModel } from '../support/gateway';
 import { ADMIN_KEY, startTestServices } from '../support/services';
 import { completed, seededRandom } from '../telemetry/requests';
@@ -145,7 +146,8 @@ export const tests: E2ETest[] = [
     name: 'monitoring under load: ten live models with an hour of one-second points stay smooth (long tasks, frames, chart updates, measured)',
     async run(context: E2EContext) {
       const { page, upstreamUrl } = context as LoadContext;
-      const grove = await startTestServices();
+      // on PostgreSQL when GROVE_TEST_DATABASE_URL names one, else embedded PGlite
+      const grove = await startTestServices({ driver: testDrivers.at(-1) });
       const { services } = grove;
       let app: Awaited<ReturnType<typeof buildApp>> | null = null;
       let stopTraffic: (() => Promise<void>) | null = null;
@@ -160,7 +162,7 @@ export const tests: E2ETest[] = [
         await services.registry.apply('e2e', MODELS.map((id) => gatewayModel(id, 'openai-compatible', upstreamUrl)));
         // the hour's request log written, as it would have been while it was served
         await services.requestLog.flush();
-        console.log(`    an hour of ${MODELS.length} models served into telemetry in ${served - started} ms (its request log written in ${Date.now() - served} ms more)`);
+        console.log(`    an hour of ${MODELS.length} models served into telemetry (${services.database.driver}) in ${served - started} ms (its request log written in ${Date.now() - served} ms more)`);
         const { key } = await services.keys.create({ name: 'monitoring load', scopes: ['invoke'] });
         stopTraffic = sendTraffic(url, key);
 
