@@ -45,13 +45,14 @@ export function DecisionsTable({ label = 'Decisions', items, timeZone, keyNames,
           {items.map((request) => (
             <Table.Tr key={request.id}>
               <Table.Td style={numeric}>{formatDecisionTime(Date.parse(request.at), timeZone)}</Table.Td>
-              <Table.Td style={oneLine}>{request.keyId ? (keyNames.get(request.keyId) ?? request.keyId) : <Text span c="dimmed" inherit>no key</Text>}</Table.Td>
+              {/* a key's name is prose an operator chose, and may be long: it wraps, within a bound */}
+              <Table.Td maw={180}>{request.keyId ? (keyNames.get(request.keyId) ?? request.keyId) : <Text span c="dimmed" inherit>no key</Text>}</Table.Td>
               <Table.Td ff="monospace" style={oneLine}>
                 {request.requestedModel}
               </Table.Td>
               <Table.Td style={oneLine}>{formatRule(request.rule)}</Table.Td>
               <Table.Td ff="monospace" style={oneLine}>{request.servedModel ?? <Text span c="dimmed" inherit>none</Text>}</Table.Td>
-              <Table.Td>
+              <Table.Td miw={200}>
                 {request.attempts.length} · {formatAttempts(request.attempts) || 'no model called'}
               </Table.Td>
               <Table.Td>
