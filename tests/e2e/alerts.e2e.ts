@@ -47,7 +47,7 @@ export const tests: E2ETest[] = [
         // a header with a secret, typed in the form: the receiver must get it on the test and on the real alert
         await form.getByRole('button', { name: 'Add header' }).click();
         await form.getByRole('textbox', { name: 'Header 1 name' }).fill('Authorization');
-        await form.getByLabel('Header 1 value').fill(HOOK_SECRET);
+        await form.getByLabel('Header 1 value', { exact: true }).fill(HOOK_SECRET);
         await form.getByRole('button', { name: 'Test webhook' }).click();
         await form.getByText(/^The target answered HTTP 200 in \d+ ms\.$/).waitFor({ timeout: TIMEOUT });
         check(receiver.received.length === 1 && (receiver.received[0]!.body as { test?: boolean }).test === true, 'the receiver did not get the test POST');

@@ -53,7 +53,7 @@ describe('webhook headers in the alert rule form', () => {
 
     await user.click(within(form).getByRole('button', { name: 'Add header' }));
     await user.keyboard('X-Team-Token');
-    await user.click(within(row(form, 2)).getByRole('radio', { name: 'Environment variable' }));
+    await user.click(within(row(form, 2)).getByRole('radio', { name: 'Environment' }));
     expect(within(row(form, 2)).queryByLabelText('Header 2 value')).not.toBeInTheDocument();
     await user.type(within(row(form, 2)).getByRole('textbox', { name: 'Header 2 environment variable' }), TOKEN_VARIABLE);
 
@@ -129,7 +129,7 @@ describe('webhook headers in the alert rule form', () => {
     await user.click(within(form).getByRole('button', { name: 'Save rule' }));
     expect(within(row(form, 3)).getByRole('textbox', { name: 'Header 3 name' })).toHaveAccessibleDescription('is set by Grove');
     expect(within(row(form, 3)).getByLabelText('Header 3 value')).toHaveAccessibleDescription('Give a value');
-    await user.click(within(row(form, 3)).getByRole('radio', { name: 'Environment variable' }));
+    await user.click(within(row(form, 3)).getByRole('radio', { name: 'Environment' }));
     await user.type(within(row(form, 3)).getByRole('textbox', { name: 'Header 3 environment variable' }), 'not a name');
     await user.click(within(form).getByRole('button', { name: 'Test webhook' }));
     expect(within(row(form, 3)).getByRole('textbox', { name: 'Header 3 environment variable' })).toHaveAccessibleDescription('must be an environment variable name');

@@ -156,12 +156,12 @@ export function AlertRuleForm({ rule, modelIds, onSaved, onCancel }: AlertRuleFo
             error={problems.webhookUrl}
           />
           <WebhookHeaders rows={draft.headers} onChange={setHeaders} problems={problems.headers ?? {}} />
-          <Group gap="sm">
-            <Button variant="default" onClick={sendTest} loading={test.isPending}>
+          <Group gap="sm" wrap="nowrap">
+            <Button variant="default" onClick={sendTest} loading={test.isPending} style={{ flexShrink: 0 }}>
               Test webhook
             </Button>
             <Text size="xs" c="dimmed">
-              Sends a sample alert, marked <Code>test: true</Code>, to the URL with the headers as edited here.
+              Sends a sample alert (<Code>test: true</Code>) to the URL, with the headers as they are here.
             </Text>
           </Group>
           {test.data && <WebhookTestResult result={test.data} />}

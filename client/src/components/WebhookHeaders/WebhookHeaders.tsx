@@ -1,4 +1,4 @@
-import { ActionIcon, Button, Group, PasswordInput, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
+import { ActionIcon, Button, Group, Input, PasswordInput, SegmentedControl, Stack, TextInput } from '@mantine/core';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { useRef, useState } from 'react';
 import { keepsStored, newHeader, type HeaderDraft, type HeaderProblems } from '../../alerts/header-draft';
@@ -12,7 +12,7 @@ export interface WebhookHeadersProps {
 
 const SOURCES = [
   { value: 'value', label: 'Value' },
-  { value: 'env', label: 'Environment variable' },
+  { value: 'env', label: 'Environment' },
 ];
 
 /** The stored value's fate, under the value field of a row read from the server. */
@@ -44,69 +44,64 @@ export function WebhookHeaders({ rows, onChange, problems }: WebhookHeadersProps
   };
 
   return (
-    <Stack gap={6} role="group" aria-labelledby="webhook-headers-label">
-      <Text size="sm" fw={500} id="webhook-headers-label">
-        Webhook headers
-      </Text>
-      <Text size="xs" c="dimmed">
-        Sent with every call (a token, say). A value is stored encrypted and never shown again; an environment variable is read by the Grove server when it calls.
-      </Text>
-      {rows.map((row, index) => {
-        const label = `Header ${index + 1}`;
-        return (
-          <Group key={row.key} align="flex-start" wrap="nowrap" gap="sm" data-testid={`webhook-header-${index + 1}`}>
-            <TextInput
-              label="Name"
-              aria-label={`${label} name`}
-              placeholder="Authorization"
-              value={row.name}
-              onChange={(event) => replace({ ...row, name: event.currentTarget.value })}
-              error={problems[row.key]?.name}
-              autoFocus={row.key === added}
-              ff="monospace"
-              w="30%"
-            />
-            <Stack gap={4} style={{ flex: 1 }}>
-              <SegmentedControl
-                size="xs"
-                aria-label={`${label} value from`}
-                value={row.source}
-                onChange={(source) => replace({ ...row, source: source as HeaderDraft['source'] })}
-                data={SOURCES}
-                w="fit-content"
+    // a wrapper for the label and description the inputs around have; the rows are a group it names
+    <Input.Wrapper
+      label="Webhook headers"
+      labelElement="div"
+      labelProps={{ id: 'webhook-headers-label' }}
+      description="Sent with every call (a token, say). A value is stored encrypted and never shown again; an environment variable is read by the Grove server when it calls."
+    >
+      <Stack gap={6} mt={6} role="group" aria-labelledby="webhook-headers-label">
+        {rows.map((row, index) => {
+          const label = `Header ${index + 1}`;
+          return (
+            <Group key={row.key} align="flex-start" wrap="nowrap" gap="sm" data-testid={`webhook-header-${index + 1}`}>
+              <TextInput
+                label="Name"
+                aria-label={`${label} name`}
+                placeholder="Authorization"
+                value={row.name}
+                onChange={(event) => replace({ ...row, name: event.currentTarget.value })}
+                error={problems[row.key]?.name}
+                autoFocus={row.key === added}
+                w="28%"
               />
               {row.source === 'value' ? (
                 <PasswordInput
+                  label="Value"
                   aria-label={`${label} value`}
                   placeholder={row.stored ? `stored, ends in ${row.stored.last4}` : 'the value'}
                   // a problem says what is wrong with the value: the note would contradict it
                   description={problems[row.key]?.value ? undefined : storedNote(row)}
-                  inputWrapperOrder={['input', 'description', 'error']}
+                  inputWrapperOrder={['label', 'input', 'description', 'error']}
                   value={row.value}
                   onChange={(event) => replace({ ...row, value: event.currentTarget.value })}
                   error={problems[row.key]?.value}
                   autoComplete="off"
+                  style={{ flex: 1 }}
                 />
               ) : (
                 <TextInput
+                  label="Variable"
                   aria-label={`${label} environment variable`}
                   placeholder="WEBHOOK_TOKEN"
                   value={row.env}
                   onChange={(event) => replace({ ...row, env: event.currentTarget.value })}
                   error={problems[row.key]?.value}
-                  ff="monospace"
+                  style={{ flex: 1 }}
                 />
               )}
-            </Stack>
-            <ActionIcon mt={26} variant="subtle" color="gray" aria-label={`Remove ${label.toLowerCase()}${row.name.trim() ? `, ${row.name.trim()}` : ''}`} onClick={() => remove(row.key)}>
-              <IconTrash size={16} aria-hidden />
-            </ActionIcon>
-          </Group>
-        );
-      })}
-      <Button ref={addButton} variant="subtle" size="xs" w="fit-content" leftSection={<IconPlus size={14} aria-hidden />} onClick={add}>
-        Add header
-      </Button>
-    </Stack>
+              <SegmentedControl mt={26} size="xs" aria-label={`${label} value from`} value={row.source} onChange={(source) => replace({ ...row, source: source as HeaderDraft['source'] })} data={SOURCES} />
+              <ActionIcon mt={26} variant="subtle" color="gray" aria-label={`Remove ${label.toLowerCase()}${row.name.trim() ? `, ${row.name.trim()}` : ''}`} onClick={() => remove(row.key)}>
+                <IconTrash size={16} aria-hidden />
+              </ActionIcon>
+            </Group>
+          );
+        })}
+        <Button ref={addButton} variant="subtle" size="xs" w="fit-content" leftSection={<IconPlus size={14} aria-hidden />} onClick={add}>
+          Add header
+        </Button>
+      </Stack>
+    </Input.Wrapper>
   );
 }
