@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startGroveProcess, type GroveProcess } from '../../e2e/grove-process';
 import { ADMIN_KEY } from '../grove-server';
@@ -23,16 +23,27 @@ async function openMonitoring(demoTraffic: 'on' | 'off') {
   return { live, range };
 }
 
-describe('Monitoring scopes name demo traffic only when Grove sends it', () => {
-  it('says nothing of demo traffic in demo mode with GROVE_DEMO_TRAFFIC=off', { timeout: 60_000 }, async () => {
+/** The Settings page's demo mode panel, of the same Grove. */
+async function demoModePanel() {
+  cleanup();
+  renderApp({ trpcUrl: `${grove!.url}/trpc`, savedKey: ADMIN_KEY, path: '/settings' });
+  const heading = await screen.findByRole('heading', { name: 'Demo mode' }, { timeout: 15_000 });
+  await within(heading.closest('div')!.parentElement!).findByText(/^No real model can serve yet/);
+  return heading.closest('div')!.parentElement!;
+}
+
+describe('the console names demo traffic only when Grove sends it', () => {
+  it('says nothing of demo traffic in demo mode with GROVE_DEMO_TRAFFIC=off', { timeout: 90_000 }, async () => {
     const { live, range } = await openMonitoring('off');
     expect(live.textContent).toMatch(/· all models$/);
     expect(range.textContent).not.toMatch(/demo traffic/);
+    expect(await demoModePanel()).toHaveTextContent('Grove sends them no traffic of its own (GROVE_DEMO_TRAFFIC=off).');
   });
 
-  it('says "demo traffic" when Grove sends it to its demo models', { timeout: 60_000 }, async () => {
+  it('says "demo traffic" when Grove sends it to its demo models', { timeout: 90_000 }, async () => {
     const { live, range } = await openMonitoring('on');
     expect(live.textContent).toMatch(/· all models · demo traffic$/);
     expect(range.textContent).toMatch(/ · demo traffic$/);
+    expect(await demoModePanel()).toHaveTextContent('Grove sends them demo traffic of its own, counted under the key “demo-traffic”.');
   });
 });
