@@ -76,6 +76,29 @@ describe('webhook headers in the alert rule form', () => {
     expect(await sentHeaders('with-headers')).toMatchObject({ authorization: 'Bearer typed-secret', 'x-team-token': TOKEN_FROM_ENV });
   });
 
+  it('is operated by keyboard alone: add, type, choose the source, remove', { timeout: 90_000 }, async () => {
+    const user = userEvent.setup();
+    const form = await openForm(user, 'New rule', 'New alert rule');
+    within(form).getByRole('button', { name: 'Add header' }).focus();
+    await user.keyboard('{Enter}');
+    expect(within(row(form, 1)).getByRole('textbox', { name: 'Header 1 name' })).toHaveFocus();
+    await user.keyboard('X-Key');
+    await user.tab();
+    expect(within(row(form, 1)).getByLabelText('Header 1 value')).toHaveFocus();
+    await user.keyboard('typed');
+    // past the show-value toggle, to the source: arrows choose within it
+    for (let step = 0; step < 3 && !within(row(form, 1)).getByRole('radio', { name: 'Value' }).matches(':focus'); step++) await user.tab();
+    expect(within(row(form, 1)).getByRole('radio', { name: 'Value' })).toHaveFocus();
+    await user.keyboard('{ArrowRight}');
+    expect(within(row(form, 1)).getByRole('radio', { name: 'Environment' })).toBeChecked();
+    expect(within(row(form, 1)).getByRole('textbox', { name: 'Header 1 environment variable' })).toBeInTheDocument();
+    await user.tab();
+    expect(within(row(form, 1)).getByRole('button', { name: 'Remove header 1, X-Key' })).toHaveFocus();
+    await user.keyboard('{Enter}');
+    expect(within(form).queryByTestId('webhook-header-1')).not.toBeInTheDocument();
+    expect(within(form).getByRole('button', { name: 'Add header' })).toHaveFocus();
+  });
+
   it('keeps a stored secret while editing, replaces it only when a new value is typed', { timeout: 90_000 }, async () => {
     await grove.admin.alerts.put.mutate({
       id: 'kept-secret',
