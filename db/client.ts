@@ -89,7 +89,11 @@ async function openPostgres(url: string, timeoutMs: number) {
   const { drizzle } = await import('drizzle-orm/postgres-js');
   const { migrate } = await import('drizzle-orm/postgres-js/migrator');
   const { commitGraceMs, ...limits } = serverLimits(timeoutMs);
-  const client = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: 10, connection: limits, backoff: reconnectDelaySeconds });
+  // fetch_types off: postgres.js reads the array types on every new connection and drops that
+  // query's promise, so a connection cut while it starts (a database outage) is an unhandled
+  // rejection, which ends the process (porsager/postgres#1192). Drizzle reads and writes arrays as
+  // PostgreSQL array text without them.
+  const client = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: 10, connection: limits, backoff: reconnectDelaySeconds, fetch_types: false });
   const db = drizzle(client, { schema }) as unknown as Database;
   const copier = await copyConnection(url, { ...limits, timeoutMs, commitGraceMs });
   // LISTEN on a client of its own: postgres.js waits up to 20 s (growing with each failed attempt)

@@ -52,6 +52,11 @@ export const auditLog = pgTable(
   (table) => [index('audit_log_object').on(table.kind, table.objectId)],
 );
 
+/**
+ * A change to a key bumps the change version (a trigger), so that instances reload their keys. The
+ * trigger names the columns it watches (migration 0005, which leaves `last_used_at` out): a new
+ * column that instances load must be added to it.
+ */
 export const apiKeys = pgTable('api_keys', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
@@ -62,6 +67,12 @@ export const apiKeys = pgTable('api_keys', {
   rateLimitPerMinute: integer('rate_limit_per_minute'),
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
   revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'string' }),
+  /**
+   * When the key last authenticated a request on any instance, to within the usage writer's
+   * interval (server/auth/key-usage.ts). Writing it does not bump the change version (migration
+   * 0005): it is no part of what instances load.
+   */
+  lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'string' }),
 });
 
 /** Decision provenance: one row per routed request, written in batches off the hot path. */
@@ -89,10 +100,18 @@ export const requestLog = pgTable(
      */
     attempts: text('attempts').notNull(),
     decision: text('decision').notNull(),
+    /**
+     * The models attempted that did not serve (failed, or skipped for an open circuit), so that a
+     * model's decisions include those it failed over from. Never the served model: a decision is
+     * found by a model through one of the two columns only. Empty for most requests, which the
+     * partial index leaves out.
+     */
+    attemptedModels: text('attempted_models').array().notNull().default(sql`'{}'`),
   },
   (table) => [
     index('request_log_at').on(table.at),
     index('request_log_served_model_at').on(table.servedModel, table.at),
+    index('request_log_attempted_models').using('gin', table.attemptedModels).where(sql`${table.attemptedModels} <> '{}'`),
     index('request_log_outcome_at').on(table.outcome, table.at),
   ],
 );

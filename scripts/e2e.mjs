@@ -28,11 +28,13 @@ async function main() {
   const { tests: decisionsTests } = await import('../tests/e2e/decisions.e2e.ts');
   const { tests: alertsTests } = await import('../tests/e2e/alerts.e2e.ts');
   const { tests: monitoringTests } = await import('../tests/e2e/monitoring.e2e.ts');
+  const { tests: monitoringLoadTests } = await import('../tests/e2e/monitoring-load.e2e.ts');
   const { tests: journeyTests } = await import('../tests/e2e/journey.e2e.ts');
   const { startFakeOpenAI } = await import('../tests/fakes/index.ts');
   // the dashboard is seen moving in demo mode, before the wizard registers a real model and ends it;
-  // the operator's journey comes last: it builds on the rule the routing tests saved
-  const tests = [...modelTests, ...dashboardTests, ...wizardTests, ...routingTests, ...decisionsTests, ...alertsTests, ...monitoringTests, ...journeyTests];
+  // the operator's journey comes last: it builds on the rule the routing tests saved; the
+  // monitoring load test runs a Grove of its own and leaves the shared one as it found it
+  const tests = [...modelTests, ...dashboardTests, ...wizardTests, ...routingTests, ...decisionsTests, ...alertsTests, ...monitoringTests, ...monitoringLoadTests, ...journeyTests];
   const { chromium } = await import('playwright-core');
 
   let passed = 0;

@@ -72,7 +72,7 @@ export async function createServices(config: Config, logger: Logger): Promise<{ 
   // in memory, nothing outlives the process: neither may the key its secrets are encrypted with
   const box = createSecretBox(inMemory && !config.secretKey ? randomBytes(32) : loadSecretKey(config.secretKey, config.dataDir));
   const registry = new Registry(database.db, box, config.env);
-  const keys = new KeyStore(database.db);
+  const keys = new KeyStore(database.db, logger);
   await registry.load();
   await keys.load();
 
@@ -114,6 +114,7 @@ export async function createServices(config: Config, logger: Logger): Promise<{ 
   });
   wireEvents(events, { logger, requestLog, metrics: config.telemetry ? telemetry.aggregator : undefined, circuits: telemetry.circuits, alerts, feeds }, listenerErrors.report);
   telemetry.start();
+  keys.usage.start();
   await fleet.start();
   telemetry.addPeers(fleet);
   const alertPeers = await syncAlerts({ database, alerts, logger });
@@ -147,7 +148,7 @@ export async function createServices(config: Config, logger: Logger): Promise<{ 
       demoTraffic?.close();
       await alertPeers.stop();
       webhooks.close();
-      await Promise.all([requestLog.flush(), telemetry.close()]);
+      await Promise.all([requestLog.flush(), telemetry.close(), keys.usage.close()]);
       // after telemetry stored its last rows: peers never see them twice
       await fleet.stop();
       await database.close();

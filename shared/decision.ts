@@ -214,7 +214,7 @@ export const decisionCursorSchema = z
 /** decisions.list: every filter optional and combined with AND; newest first. */
 export const decisionListInputSchema = z
   .object({
-    /** the model that served */
+    /** a model the request touched: the one that served, or one attempted that did not (failed, or skipped for an open circuit) */
     model: objectId.optional(),
     outcome: z.enum(REQUEST_OUTCOMES).optional(),
     /** the matched rule's name */

@@ -14,7 +14,7 @@ import { ALERT_METRICS } from './alerts';
 export const feedInputSchema = z
   .object({
     lastEventId: z.string().max(200).nullish().describe('resume after this id (the tRPC client sends it when it reconnects)'),
-    recent: z.number().int().min(0).max(1_000).default(0).describe('without lastEventId: start with up to this many of the newest buffered items'),
+    recent: z.number().int().min(0).max(3_600).default(0).describe('without lastEventId: start with up to this many of the newest buffered items'),
   })
   .default({ recent: 0 });
 

@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { apiKeys } from '../../db/schema';
+import type { Logger } from '../logger';
+import { KeyUsage, type KeyUse } from './key-usage';
 
 import type { ApiKeyView, Scope } from '../../shared/system';
 
@@ -47,14 +49,19 @@ export class KeyStore {
   /** one per active key that something waits on (open subscriptions): aborted when the key goes */
   private revocations = new Map<string, AbortController>();
   private listeners = new Set<() => void>();
-  /** when each key last authenticated a request on this instance (ms); memory only, so it starts empty at every start */
-  private lastUsed = new Map<string, number>();
+  /** each key's newest use, on its way to `api_keys.last_used_at` (started and closed by the services) */
+  readonly usage: KeyUsage;
   private loading: Promise<void> = Promise.resolve();
   private readVersion: (() => Promise<bigint>) | null = null;
   /** the database's change version the keys include at least (with PostgreSQL; see Registry.trackVersion) */
   loadedVersion = -1n;
 
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    logger: Logger,
+  ) {
+    this.usage = new KeyUsage((uses) => storeKeyUses(db, uses), logger);
+  }
 
   /** Each load reads the database's change version first (server/peer-sync.ts). */
   trackVersion(readVersion: () => Promise<bigint>): void {
@@ -115,22 +122,16 @@ export class KeyStore {
     if (!key) return undefined;
     const remembered = this.byKey.get(key);
     if (remembered) {
-      this.lastUsed.set(remembered.keyId, Date.now());
+      this.usage.record(remembered.keyId, Date.now());
       return remembered;
     }
     const principal = this.byHash.get(hashKey(key));
     if (principal) {
       if (this.byKey.size >= REMEMBERED_KEYS) this.byKey.clear();
       this.byKey.set(key, principal);
-      this.lastUsed.set(principal.keyId, Date.now());
+      this.usage.record(principal.keyId, Date.now());
     }
     return principal;
-  }
-
-  /** When the key last authenticated a request on this instance since it started, or null. */
-  lastUsedAt(keyId: string): string | null {
-    const at = this.lastUsed.get(keyId);
-    return at === undefined ? null : new Date(at).toISOString();
   }
 
   get size(): number {
@@ -170,10 +171,23 @@ export class KeyStore {
     if (inserted.length > 0) this.changed();
   }
 
-
-  async list(): Promise<ApiKeyView[]> {
-    const rows = await this.db.select(viewColumns).from(apiKeys).orderBy(apiKeys.createdAt);
-    return rows.map(toView);
+  /**
+   * Every key, with when it last authenticated a request: on any instance as stored (a few seconds
+   * late, see KeyUsage), or on this one as recorded, whichever is newer.
+   */
+  async list(): Promise<Array<ApiKeyView & { lastUsedAt: string | null }>> {
+    // asked before reading: see KeyUsage.unstored
+    const unstored = this.usage.unstored();
+    const rows = await this.db
+      .select({ ...viewColumns, lastUsedAt: apiKeys.lastUsedAt })
+      .from(apiKeys)
+      .orderBy(apiKeys.createdAt);
+    return rows.map(({ lastUsedAt, ...row }) => {
+      const recorded = unstored.get(row.id);
+      const stored = lastUsedAt === null ? undefined : Date.parse(lastUsedAt);
+      const newest = recorded === undefined ? stored : stored === undefined ? recorded : Math.max(recorded, stored);
+      return { ...toView(row), lastUsedAt: newest === undefined ? null : new Date(newest).toISOString() };
+    });
   }
 
   async revoke(id: string): Promise<boolean> {
@@ -201,6 +215,20 @@ const viewColumns = {
   createdAt: apiKeys.createdAt,
   revokedAt: apiKeys.revokedAt,
 };
+
+/**
+ * Stores each key's newest use in one statement. It never moves a key's last use back: instances
+ * write their own uses, in any order. Only `last_used_at` is set, which does not bump the change
+ * version (migration 0005): peers do not reload their keys for it.
+ */
+export async function storeKeyUses(db: Database, uses: readonly KeyUse[]): Promise<void> {
+  if (uses.length === 0) return;
+  const values = sql.join(
+    uses.map((use) => sql`(${use.keyId}, ${new Date(use.at).toISOString()}::timestamptz)`),
+    sql`, `,
+  );
+  await db.execute(sql`update "api_keys" set "last_used_at" = greatest("api_keys"."last_used_at", "used"."at") from (values ${values}) as "used"("id", "at") where "api_keys"."id" = "used"."id"`);
+}
 
 function toView(row: { id: string; name: string; prefix: string; scopes: string[]; rateLimitPerMinute: number | null; createdAt: string; revokedAt: string | null }): ApiKeyView {
   return { ...row, scopes: row.scopes as Scope[] };

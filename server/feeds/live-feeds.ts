@@ -4,8 +4,13 @@ import { EventFeed } from './event-feed';
 
 /** How many events `events.feed` keeps for clients that reconnect. */
 export const EVENTS_FEED_CAPACITY = 1_000;
-/** How many ticks `metrics.liveFeed` keeps: a minute, what the live window holds too. */
-export const TICKS_FEED_CAPACITY = 60;
+/**
+ * How many ticks `metrics.liveFeed` keeps: an hour, what the Monitoring page's live charts show, so
+ * the page opens with the last hour (and a client that was away for minutes resumes without a gap).
+ * A tick is its figures only, ~250 bytes of JSON a model: ten models' hour is ~9 MB, held here and
+ * sent once to a Monitoring page that opens (docs/performance.md, "Console").
+ */
+export const TICKS_FEED_CAPACITY = 3_600;
 
 export type FeedableEvent = Failover | CircuitChanged | ModelChanged | PolicyChanged | AlertFired | AlertResolved;
 

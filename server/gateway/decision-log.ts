@@ -1,4 +1,5 @@
-import { and, desc, eq, gte, ilike, like, lt, lte, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, ilike, like, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { unionAll } from 'drizzle-orm/pg-core';
 import type { Database } from '../../db/client';
 import { requestLog } from '../../db/schema';
 import type { Attempt, LoggedDecision, LoggedRequest, LoggedRequestWithDecision } from '../../shared/decision';
@@ -15,7 +16,7 @@ import type { RequestLogWriter } from './request-log';
 export const FRESH_DECISION_WAIT_MS = 1_000;
 
 export interface DecisionQuery {
-  /** the model that served */
+  /** a model that served, or was attempted and did not (failed over from, or failed) */
   model?: string;
   outcome?: string;
   /** the matched rule's name */
@@ -62,7 +63,7 @@ const listColumns = {
   attempts: requestLog.attempts,
 };
 
-type Row = Omit<typeof requestLog.$inferSelect, 'decision'>;
+type Row = Omit<typeof requestLog.$inferSelect, 'decision' | 'attemptedModels'>;
 
 /** A row as the API lists it; its JSON columns were written from these types (./log-sink.ts). */
 function toLoggedRequest(row: Row): LoggedRequest {
@@ -76,8 +77,9 @@ function escapeLike(text: string): string {
 
 /**
  * A page of the request log, newest first. Every filter is an equality or a range that the
- * (served_model, at), (outcome, at) and (at) indexes serve; the search is a filter on the rows
- * the time order walks, so a page reads its rows and stops (checked with EXPLAIN in tests/gateway/decision-list.test.ts).
+ * (served_model, at), attempted_models, (outcome, at) and (at) indexes serve; the search is a filter
+ * on the rows the time order walks, so a page reads its rows and stops (checked with EXPLAIN in
+ * tests/gateway/decision-list.test.ts).
  */
 export async function listDecisions(db: Database, query: DecisionQuery): Promise<DecisionPage> {
   const rows = await decisionPageQuery(db, query);
@@ -89,7 +91,6 @@ export async function listDecisions(db: Database, query: DecisionQuery): Promise
 /** The statement behind a page, on its own so that its plan can be checked (EXPLAIN). */
 export function decisionPageQuery(db: Database, query: DecisionQuery) {
   const conditions: SQL[] = [];
-  if (query.model) conditions.push(eq(requestLog.servedModel, query.model));
   if (query.outcome) conditions.push(eq(requestLog.outcome, query.outcome));
   if (query.rule) conditions.push(eq(requestLog.rule, query.rule));
   if (query.keyId) conditions.push(eq(requestLog.keyId, query.keyId));
@@ -112,10 +113,23 @@ export function decisionPageQuery(db: Database, query: DecisionQuery) {
     conditions.push(or(lt(requestLog.at, at), and(eq(requestLog.at, at), lt(requestLog.id, id)))!);
   }
   // one row past the page tells whether there is an older one
-  return db
-    .select(listColumns)
-    .from(requestLog)
-    .where(conditions.length ? and(...conditions) : undefined)
+  const page = (where: SQL[]) =>
+    db
+      .select(listColumns)
+      .from(requestLog)
+      .where(where.length ? and(...where) : undefined)
+      .orderBy(desc(requestLog.at), desc(requestLog.id))
+      .limit(query.limit + 1);
+  if (!query.model) return page(conditions);
+  // A model's decisions are those it served and those it was attempted in and did not serve: two
+  // pages merged, never an OR. The served ones walk the (served_model, at) index in time order and
+  // stop at the page; the attempted ones (failovers and failures, a small part of the log) come
+  // from the partial GIN index, whose predicate the query must repeat to use it. A row is in one
+  // of the two at most (attemptedModels never holds the served model), so nothing is listed twice.
+  return unionAll(
+    page([...conditions, eq(requestLog.servedModel, query.model)]),
+    page([...conditions, sql`${requestLog.attemptedModels} <> '{}'`, sql`${requestLog.attemptedModels} @> array[${query.model}]::text[]`]),
+  )
     .orderBy(desc(requestLog.at), desc(requestLog.id))
     .limit(query.limit + 1);
 }

@@ -26,6 +26,7 @@ export const LOG_COLUMNS = [
   'cost_usd',
   'attempts',
   'decision',
+  'attempted_models',
 ] as const;
 
 /**
@@ -44,7 +45,20 @@ export function databaseSink(database: Pick<DatabaseHandle, 'copyIn'>): BatchSin
  * rather than a reason to lose the batch.
  */
 export function copyLine(event: RequestCompleted): string {
-  return `${text(event.id)}\t${new Date(event.at).toISOString()}\t${text(event.keyId)}\t${text(event.requestedModel)}\t${text(event.servedModel)}\t${text(event.rule)}\t${text(event.outcome)}\t${int(event.status)}\t${text(event.errorKind)}\t${event.stream ? 't' : 'f'}\t${float(event.latencyMs)}\t${float(event.ttftMs)}\t${int(event.promptTokens)}\t${int(event.completionTokens)}\t${float(event.costUsd)}\t${json(JSON.stringify(event.attempts))}\t${json(JSON.stringify(loggedDecision(event.decision)))}\n`;
+  return `${text(event.id)}\t${new Date(event.at).toISOString()}\t${text(event.keyId)}\t${text(event.requestedModel)}\t${text(event.servedModel)}\t${text(event.rule)}\t${text(event.outcome)}\t${int(event.status)}\t${text(event.errorKind)}\t${event.stream ? 't' : 'f'}\t${float(event.latencyMs)}\t${float(event.ttftMs)}\t${int(event.promptTokens)}\t${int(event.completionTokens)}\t${float(event.costUsd)}\t${json(JSON.stringify(event.attempts))}\t${json(JSON.stringify(loggedDecision(event.decision)))}\t${text(arrayLiteral(attemptedModels(event)))}\n`;
+}
+
+/** The models attempted that did not serve, each once: what finds a decision by a model it failed over from. */
+export function attemptedModels(event: Pick<RequestCompleted, 'servedModel' | 'attempts'>): string[] {
+  // a loop, not a Set: written for every request, and most have one attempt, the one that served
+  const models: string[] = [];
+  for (const { modelId } of event.attempts) if (modelId !== event.servedModel && !models.includes(modelId)) models.push(modelId);
+  return models;
+}
+
+/** A text[] literal: every element quoted, so that no model id can be read as NULL or split. */
+function arrayLiteral(values: string[]): string {
+  return `{${values.map((value) => `"${value.replace(/["\\]/g, (character) => `\\${character}`)}"`).join(',')}}`;
 }
 
 const NULL = '\\N';

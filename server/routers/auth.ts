@@ -8,10 +8,13 @@ export const authRouter = router({
 });
 
 export const keysRouter = router({
-  /** `lastUsedAt`: the key's last authenticated request on this instance since it started (kept in memory only). */
+  /**
+   * `lastUsedAt`: the key's last authenticated request on any instance of the fleet, kept across
+   * restarts; another instance's use shows within a few seconds (server/auth/key-usage.ts).
+   */
   list: adminProcedure
     .output(z.object({ items: z.array(apiKeyViewSchema.extend({ lastUsedAt: z.string().nullable() })) }))
-    .query(async ({ ctx }) => ({ items: (await ctx.services.keys.list()).map((key) => ({ ...key, lastUsedAt: ctx.services.keys.lastUsedAt(key.id) })) })),
+    .query(async ({ ctx }) => ({ items: await ctx.services.keys.list() })),
 
   /** The key itself is returned once, here; only its hash is kept. */
   create: adminProcedure

@@ -35,6 +35,8 @@ export class MetricsAggregator {
   readonly totals = new Totals();
   private readonly options: AggregatorOptions;
   private readonly windows = new Map<string, LiveWindow>();
+  /** the last second a tick was made for (`ticks`) */
+  private lastTicked: number | undefined;
   /**
    * Every model's requests in one window too: a rule on all models reads 60 slots instead of 60
    * per model (merging 1,200 latency histograms for 20 busy models took ~30 ms a second; recording
@@ -84,14 +86,26 @@ export class MetricsAggregator {
     this.totals.recordCircuit(event);
   }
 
-  /** The figures of the second before `now`'s, per model and overall; forgets models idle for a whole window. */
-  tick(now: number): MetricsTick {
-    const second = Math.floor(now / 1000) - 1;
-    const view = this.figures(second, second);
-    for (const [modelId, window] of this.windows) {
-      if (window.idleSince(second - this.options.liveSeconds)) this.windows.delete(modelId);
+  /**
+   * A tick for every second completed since the last one ticked, oldest first (the first call: the
+   * second before `now`'s). A timer that fires late skips no second and one that fires twice in a
+   * second repeats none, so the ticks a consumer adds up hold every request once. A gap longer
+   * than the live window starts at its oldest second. Forgets models idle for a whole window.
+   */
+  ticks(now: number): MetricsTick[] {
+    const last = Math.floor(now / 1000) - 1;
+    const first = this.lastTicked === undefined ? last : Math.max(this.lastTicked + 1, last - this.options.liveSeconds + 1);
+    const ticks: MetricsTick[] = [];
+    for (let second = first; second <= last; second++) {
+      const view = this.figures(second, second);
+      ticks.push({ type: 'metrics.tick', at: now, second: second * 1000, overall: view.overall, models: view.models });
     }
-    return { type: 'metrics.tick', at: now, second: second * 1000, overall: view.overall, models: view.models };
+    if (ticks.length === 0) return ticks;
+    this.lastTicked = last;
+    for (const [modelId, window] of this.windows) {
+      if (window.idleSince(last - this.options.liveSeconds)) this.windows.delete(modelId);
+    }
+    return ticks;
   }
 
   /** The last `seconds` seconds up to `now` (the current second included), per model and overall. */

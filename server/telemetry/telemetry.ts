@@ -70,7 +70,7 @@ export class Telemetry {
   }
 
   tick(now = this.now()): void {
-    this.events.emit(this.aggregator.tick(now));
+    for (const tick of this.aggregator.ticks(now)) this.events.emit(tick);
     this.writer.enqueue(this.aggregator.closeRollups(now));
     try {
       this.options.alerts?.evaluate(now, this.aggregator);

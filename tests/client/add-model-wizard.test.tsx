@@ -180,4 +180,31 @@ describe('Add Model wizard', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Close' }));
     await waitFor(() => expect(screen.getByRole('table', { name: 'Models' })).toHaveTextContent('wizard-mini'));
   });
+
+  it('a declared capability the model leaves out shows the default routing gives it, and is scored only once moved', async () => {
+    await grove.admin.objects.applyAll.mutate({ objects: [{ apiVersion: 'grove/v1', kind: 'Capability', metadata: { id: 'translation' }, spec: { defaultScore: 40 } }] });
+    const user = userEvent.setup();
+    const dialog = await openWizard(user);
+    await fillConnection(user, dialog, 'gpt-4o-mini');
+    const id = within(dialog).getByRole('textbox', { name: /Grove id/ });
+    await user.clear(id);
+    await user.type(id, 'wizard-translation');
+    await user.click(within(dialog).getByRole('button', { name: 'Next' }));
+
+    // not 0, as the slider used to say: routing gives a model that leaves it out the default
+    const slider = await within(dialog).findByRole('slider', { name: 'translation score, not set: the default 40 applies' });
+    expect(slider).toHaveAttribute('aria-valuenow', '40');
+    expect(within(dialog).getByText(/Not set: routing gives this model the capability's default, 40/)).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Next' }));
+    expect((await within(dialog).findByRole<HTMLTextAreaElement>('textbox', { name: 'Model as YAML' })).value).not.toMatch(/translation: \d/);
+
+    await user.click(within(dialog).getByRole('button', { name: 'Back' }));
+    const unset = await within(dialog).findByRole('slider', { name: /translation score/ });
+    unset.focus();
+    await user.keyboard('{ArrowRight}');
+    expect(within(dialog).getByRole('slider', { name: 'translation score' })).toHaveAttribute('aria-valuenow', '41');
+    expect(within(dialog).queryByText(/Not set: routing gives/)).not.toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Next' }));
+    expect((await within(dialog).findByRole<HTMLTextAreaElement>('textbox', { name: 'Model as YAML' })).value).toMatch(/translation: 41/);
+  });
 });

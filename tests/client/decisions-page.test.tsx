@@ -110,7 +110,8 @@ describe('Decisions page', () => {
     expect(location().search).toBe('?rule=summaries');
     expect(screen.getByTestId('decisions-scope')).toHaveTextContent('2 decisions shown ·');
 
-    await user.click(screen.getByRole('combobox', { name: 'Served by' }));
+    expect(screen.getByRole('combobox', { name: 'Model' })).toHaveAccessibleDescription('served or attempted');
+    await user.click(screen.getByRole('combobox', { name: 'Model' }));
     await user.click(await screen.findByRole('option', { name: 'gemini-flash' }));
     await screen.findByText('No decisions match these filters in this range.');
     expect(location().search).toBe('?model=gemini-flash&rule=summaries');
@@ -119,7 +120,7 @@ describe('Decisions page', () => {
   it('opens pre-filtered from a link in the documented format', async () => {
     renderDecisions('/decisions?model=sim-fast&rule=summaries&outcome=ok');
     await rows(2);
-    expect(screen.getByRole('combobox', { name: 'Served by' })).toHaveValue('sim-fast');
+    expect(screen.getByRole('combobox', { name: 'Model' })).toHaveValue('sim-fast');
     expect(screen.getByRole('combobox', { name: 'Rule' })).toHaveValue('summaries');
     expect(screen.getByRole('combobox', { name: 'Outcome' })).toHaveValue('ok');
   });

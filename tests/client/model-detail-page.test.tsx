@@ -2,6 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatValue } from '../../client/src/charts/units';
+import { TIME_ZONE_STORAGE_KEY } from '../../client/src/settings/ReportingTimeZone';
 import { ADMIN_KEY, startGrove, type TestGrove } from './grove-server';
 import { REGISTRY_FIXTURE } from './registry-fixture';
 import { renderApp } from './render';
@@ -61,6 +62,12 @@ describe('Model page', () => {
     await user.click(await screen.findByRole('tab', { name: 'Decisions' }));
     const table = await screen.findByRole('table', { name: 'Recent decisions' });
     await waitFor(() => expect(within(table).getAllByRole('row')).toHaveLength(4));
+    // the same columns as the Decisions page, so a decision reads the same wherever it is met
+    expect(within(table).getAllByRole('columnheader').map((header) => header.textContent)).toEqual(
+      expect.arrayContaining(['Key', 'Asked for', 'Rule', 'Served by', 'Attempts', 'Outcome', 'Latency (ms)', 'Cost (USD)']),
+    );
+    expect(within(within(table).getAllByRole('row')[1]!).getByText(/bootstrap admin/)).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: /Every decision of sim-fast/ })).toHaveAttribute('href', '/decisions?model=sim-fast');
     await user.click(within(table).getByRole('button', { name: `Open decision ${decisionId}` }));
     const dialog = await screen.findByRole('dialog', { name: 'Routing decision' });
     await within(dialog).findByRole('table', { name: 'Candidates' });
@@ -72,6 +79,27 @@ describe('Model page', () => {
     expect(candidates[0]!.textContent).toContain('sim-fast');
     expect(within(dialog).getByText('Attempts, in order')).toBeInTheDocument();
     expect(within(dialog).getByText('ok')).toBeInTheDocument();
+  });
+
+  it('gives the model\'s "updated" time and its revisions\' times in the reporting zone, not the browser\'s', async () => {
+    // Kolkata is UTC+05:30 all year: a half-hour offset no browser default here has
+    window.localStorage.setItem(TIME_ZONE_STORAGE_KEY, 'Asia/Kolkata');
+    try {
+      const user = userEvent.setup();
+      const model = await grove.admin.models.get.query({ id: 'sim-fast' });
+      const inKolkata = (iso: string) => new Date(Date.parse(iso) + 330 * 60_000).toISOString().slice(11, 19);
+      renderApp({ trpcUrl: grove.trpcUrl, savedKey: ADMIN_KEY, path: '/models/sim-fast' });
+      const updated = await screen.findByText((_, element) => element?.tagName === 'TIME' && element.getAttribute('dateTime') === model.status.updatedAt);
+      expect(updated.textContent).toContain(inKolkata(model.status.updatedAt));
+      expect(updated.textContent).toMatch(/GMT\+5:30|IST/);
+      await user.click(screen.getByRole('tab', { name: 'History' }));
+      const revisions = await screen.findByRole('table', { name: 'Revision history' });
+      const times = within(revisions).getAllByText((_, element) => element?.tagName === 'TIME');
+      expect(times.length).toBeGreaterThan(0);
+      for (const time of times) expect(time.textContent).toContain(inKolkata(time.getAttribute('dateTime')!));
+    } finally {
+      window.localStorage.removeItem(TIME_ZONE_STORAGE_KEY);
+    }
   });
 
   it('compares two revisions side by side and rolls back, after confirmation, as a new revision', async () => {

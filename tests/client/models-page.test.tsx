@@ -52,7 +52,7 @@ describe('Models page', () => {
 
     expect(within(rowOf('sim-fast')).getByText('simulated')).toBeInTheDocument();
     expect(within(rowOf('sim-draft')).getByText('Draft')).toBeInTheDocument();
-    expect(within(rowOf('gemini-flash')).getByText('$0.30 · $2.50')).toBeInTheDocument();
+    expect(within(rowOf('gemini-flash')).getByLabelText('$0.30 input, $2.50 output per million tokens')).toHaveTextContent('$0.30 in$2.50 out');
   });
 
   it('filters by provider, lifecycle, text and minimum score', async () => {

@@ -45,7 +45,8 @@ describe('Settings page', () => {
     expect(within(own).getByText('this session')).toBeInTheDocument();
     expect(within(own).getByText('admin')).toBeInTheDocument();
     // the console's own calls authenticated with it
-    expect(within(own).queryByText('not since start')).not.toBeInTheDocument();
+    expect(within(own).queryByText('no use recorded')).not.toBeInTheDocument();
+    expect(screen.getByText(/“Last used” is the key’s latest request through any Grove instance, kept across restarts/)).toBeInTheDocument();
     expect(within(own).getByRole('button', { name: 'Revoke' })).toBeDisabled();
   });
 
@@ -68,6 +69,7 @@ describe('Settings page', () => {
 
     const row = await waitFor(() => keyRow(table, 'billing-service'));
     expect(within(row).getByText('invoke')).toBeInTheDocument();
+    expect(within(row).getByText('no use recorded')).toBeInTheDocument();
     expect(row.textContent).not.toContain(key);
     expect(await chatStatus(key)).toBe(200);
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { revisions } from '../../db/schema';
+import { changeVersion, revisions } from '../../db/schema';
 import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/logger';
 import { createCaller } from '../../server/router';
@@ -71,6 +71,23 @@ describe.each(testDrivers)('persistence on %s', (driver) => {
     expect(await callerFor(second.services, invoke.key).auth.whoami()).toMatchObject({ name: 'invoker' });
     // the bootstrap key is registered once, not once per start
     expect((await again.keys.list()).items.filter((key) => key.name.includes('GROVE_ADMIN_KEY'))).toHaveLength(1);
+    await second.services.close();
+  });
+
+  it("keeps a key's last use across a restart", { timeout: RESTARTS_TIMEOUT }, async () => {
+    const first = await database.start({ GROVE_ADMIN_KEY: BOOT_KEY });
+    const used = await callerFor(first.services, BOOT_KEY).keys.create({ name: 'used-before-restart', scopes: ['invoke'] });
+    const unused = await callerFor(first.services, BOOT_KEY).keys.create({ name: 'never-used', scopes: ['invoke'] });
+    await callerFor(first.services, used.key).auth.whoami();
+    const lastUse = (await callerFor(first.services, BOOT_KEY).keys.list()).items.find((key) => key.id === used.view.id)!.lastUsedAt;
+    expect(lastUse).toMatch(/^\d{4}-/);
+    // no flush by the test: closing writes what the interval has not written yet
+    await first.services.close();
+
+    const second = await database.start({ GROVE_ADMIN_KEY: BOOT_KEY });
+    const { items } = await callerFor(second.services, BOOT_KEY).keys.list();
+    expect(items.find((key) => key.id === used.view.id)?.lastUsedAt).toBe(lastUse);
+    expect(items.find((key) => key.id === unused.view.id)?.lastUsedAt).toBeNull();
     await second.services.close();
   });
 });
@@ -149,5 +166,24 @@ describe.runIf(testDrivers.includes('postgres'))('several instances on one Postg
     const created = await callerFor(one, BOOT_KEY).keys.create({ name: 'spread', scopes: ['invoke'] });
     await callerFor(one, BOOT_KEY).models.create({ object: modelObject('nudge') });
     await expect.poll(() => other.keys.authenticate(created.key)?.name, { timeout: 5_000 }).toBe('spread');
+  });
+
+  it("lists a key's use through one instance on the other once it is flushed, and no peer reloads for it", { timeout: RESTARTS_TIMEOUT }, async () => {
+    const [one, other] = instances as [Services, Services];
+    const created = await callerFor(one, BOOT_KEY).keys.create({ name: 'used-on-one', scopes: ['invoke'] });
+    await expect.poll(() => other.keys.current(created.view.id)?.name, { timeout: 5_000 }).toBe('used-on-one');
+    const version = async () => (await one.database.db.select({ version: changeVersion.version }).from(changeVersion))[0]!.version;
+    const before = { version: await version(), loaded: other.keys.loadedVersion };
+
+    await callerFor(one, created.key).auth.whoami();
+    const usedAt = (await one.keys.list()).find((key) => key.id === created.view.id)!.lastUsedAt;
+    expect(usedAt).not.toBeNull();
+    expect((await other.keys.list()).find((key) => key.id === created.view.id)?.lastUsedAt).toBeNull();
+    await one.keys.usage.flush();
+    expect((await other.keys.list()).find((key) => key.id === created.view.id)?.lastUsedAt).toBe(usedAt);
+
+    // a use written is not a change of the keys: the version stays, and the other has nothing to reload
+    expect(await version()).toBe(before.version);
+    expect(other.keys.loadedVersion).toBe(before.loaded);
   });
 });

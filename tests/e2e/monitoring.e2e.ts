@@ -1,6 +1,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import type { Page } from 'playwright-core';
 import { axeViolations } from './support/axe';
+import { traceCpu } from './support/main-thread-cpu';
 import { setScheme } from './support/scheme';
 import type { E2EContext, E2ETest } from './models.e2e';
 
@@ -192,14 +193,20 @@ export const tests: E2ETest[] = [
         const live = section(page, 'Live latency p95 per model');
         await live.getByRole('img', { name: /sim-swift p95: latest/ }).waitFor({ timeout: TIMEOUT });
         await page.waitForTimeout(3_000);
-        const tasks = await longTasks(page, 10_000);
+        const cdp = await page.context().newCDPSession(page);
+        const { result: tasks, cpu } = await traceCpu(cdp, () => longTasks(page, 10_000));
+        await cdp.detach();
         const panels = await page.evaluate(() => document.querySelectorAll('section').length);
-        console.log(`    live monitoring page (${DEMO_MODELS.length} models with traffic, ${panels} panels), 10 s of ticks: ${tasks.count} long tasks, ${tasks.totalMs} ms in them (longest ${tasks.longestMs} ms)`);
-        // the target is under 1 s of 10 (printed, met or not); the check is a guard against a page
-        // that stalls: past 2 s of 10 in long tasks it has regressed, whatever the machine's load
+        const load = loadavg()[0]!;
+        console.log(`    live monitoring page (${DEMO_MODELS.length} models with traffic, ${panels} panels), 10 s of ticks (load average ${load.toFixed(1)} on ${availableParallelism()} cores): ${tasks.count} long tasks, ${tasks.totalMs} ms in them (longest ${tasks.longestMs} ms)`);
+        console.log(`    main thread CPU (from a trace): ${cpu.totalMs} ms; ${cpu.longTasks.count} tasks over 50 ms of CPU, ${cpu.longTasks.totalMs} ms in them; chart updates ${cpu.chartUpdates.count}, mean ${cpu.chartUpdates.meanMs} ms of CPU`);
         console.log(`    smoothness target (under 1,000 ms of 10 s in long tasks): ${tasks.totalMs < 1_000 ? 'met' : 'missed'}`);
-        if (loadavg()[0]! <= availableParallelism()) check(tasks.totalMs < 2_000, `the live monitoring page spent ${tasks.totalMs} ms of 10 s in long tasks`);
-        else console.log(`    (smoothness not judged: load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores)`);
+        // the target, judged on CPU whatever the load (a task of over 50 ms of CPU is a long task on
+        // any machine), and in wall time when the machine is not oversubscribed: 677 ms of long
+        // tasks were measured at a load average of 7.6 on 2 cores (docs/performance.md, "Console")
+        check(cpu.longTasks.totalMs < 1_000, `the live monitoring page spent ${cpu.longTasks.totalMs} ms of CPU in tasks over 50 ms in 10 s`);
+        if (load <= availableParallelism()) check(tasks.totalMs < 1_000, `the live monitoring page spent ${tasks.totalMs} ms of 10 s in long tasks`);
+        else console.log(`    (long tasks in wall time not judged: load average ${load.toFixed(1)} on ${availableParallelism()} cores)`);
       } finally {
         await stopTraffic?.();
         stopTraffic = null;

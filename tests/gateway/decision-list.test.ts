@@ -68,6 +68,33 @@ describe.each(testDrivers)('decisions.list on %s', (driver) => {
     expect(await grove.admin.decisions.list({ until: new Date(BASE - 1).toISOString() })).toEqual({ items: [], nextCursor: null });
   });
 
+  it('finds a decision by every model it touched: served, failed over from, failed, skipped', async () => {
+    const failed = (modelId: string, outcome: 'error' | 'skipped' = 'error') => ({ modelId, provider: 'simulated', startedAt: BASE, latencyMs: 5, outcome, errorKind: outcome === 'error' ? ('server' as const) : undefined });
+    const served = (modelId: string) => ({ modelId, provider: 'simulated', startedAt: BASE, latencyMs: 5, outcome: 'ok' as const });
+    const window = { since: new Date(BASE + 70_000).toISOString(), until: new Date(BASE + 80_000).toISOString() };
+    await write(grove, [
+      // model-x failed, model-y served
+      event(71, { id: 'chatcmpl-failover', servedModel: 'model-y', attempts: [failed('model-x'), served('model-y')] }),
+      // model-x alone, failed: nothing served
+      event(72, { id: 'chatcmpl-failed', servedModel: undefined, outcome: 'error', status: 502, attempts: [failed('model-x')] }),
+      // model-x's circuit open: skipped, model-z served
+      event(73, { id: 'chatcmpl-skipped', servedModel: 'model-z', attempts: [failed('model-x', 'skipped'), served('model-z')] }),
+      event(74, { id: 'chatcmpl-served-x', servedModel: 'model-x', attempts: [served('model-x')] }),
+      // failed once, then served on its second try: listed once
+      event(75, { id: 'chatcmpl-retried-x', servedModel: 'model-x', attempts: [failed('model-x'), served('model-x')] }),
+    ]);
+    expect(ids(await grove.admin.decisions.list({ ...window, model: 'model-x' }))).toEqual(['chatcmpl-retried-x', 'chatcmpl-served-x', 'chatcmpl-skipped', 'chatcmpl-failed', 'chatcmpl-failover']);
+    expect(ids(await grove.admin.decisions.list({ ...window, model: 'model-y' }))).toEqual(['chatcmpl-failover']);
+    expect(ids(await grove.admin.decisions.list({ ...window, model: 'model-x', outcome: 'error' }))).toEqual(['chatcmpl-failed']);
+    // pages run across both kinds, each row once
+    const first = await grove.admin.decisions.list({ ...window, model: 'model-x', limit: 2 });
+    expect(ids(first)).toEqual(['chatcmpl-retried-x', 'chatcmpl-served-x']);
+    const second = await grove.admin.decisions.list({ ...window, model: 'model-x', limit: 2, cursor: first.nextCursor! });
+    expect(ids(second)).toEqual(['chatcmpl-skipped', 'chatcmpl-failed']);
+    const third = await grove.admin.decisions.list({ ...window, model: 'model-x', limit: 2, cursor: second.nextCursor! });
+    expect(third).toMatchObject({ items: [{ id: 'chatcmpl-failover', servedModel: 'model-y' }], nextCursor: null });
+  });
+
   it('filters by rule, key and requested model', async () => {
     expect(ids(await grove.admin.decisions.list({ ...range, rule: 'code-review' }))).toEqual(['chatcmpl-list0004', 'chatcmpl-list0002']);
     expect(ids(await grove.admin.decisions.list({ ...range, key: 'key-b' }))).toEqual(['chatcmpl-list0004']);
@@ -121,7 +148,13 @@ describe.each(testDrivers)('decisions.list on %s', (driver) => {
     // enough rows, and fresh statistics, that the planner's choice is the one production gets
     const many: RequestCompleted[] = [];
     for (let index = 0; index < 20_000; index++) {
-      many.push(event(100 + index, { id: `chatcmpl-bulk${index}`, servedModel: `bulk-${index % 20}`, outcome: index % 50 === 0 ? 'error' : 'ok', rule: index % 3 === 0 ? 'bulk-rule' : null }));
+      const servedModel = `bulk-${index % 20}`;
+      // one in 25 fails over from another model, as a model that keeps failing does
+      const attempts = [
+        ...(index % 25 === 0 ? [{ modelId: `bulk-${(index + 7) % 20}`, provider: 'simulated', startedAt: BASE, latencyMs: 5, outcome: 'error' as const, errorKind: 'server' as const }] : []),
+        { modelId: servedModel, provider: 'simulated', startedAt: BASE, latencyMs: 10, outcome: 'ok' as const },
+      ];
+      many.push(event(100 + index, { id: `chatcmpl-bulk${index}`, servedModel, attempts, outcome: index % 50 === 0 ? 'error' : 'ok', rule: index % 3 === 0 ? 'bulk-rule' : null }));
     }
     await write(grove, many);
     const { db } = grove.services.database;
@@ -142,5 +175,7 @@ describe.each(testDrivers)('decisions.list on %s', (driver) => {
       expect(text, JSON.stringify(query)).toMatch(/Index Scan|Index Only Scan|Bitmap Index Scan/);
       expect(text, JSON.stringify(query)).not.toMatch(/Seq Scan/);
     }
+    // by model: the rows it was attempted in (and did not serve) come from their own index, not a walk of the log
+    expect(await plan({ ...hour, model: 'bulk-7' })).toMatch(/Bitmap Index Scan on request_log_attempted_models/);
   });
 });

@@ -15,6 +15,8 @@ export interface TcpProxy {
   hang(): void;
   cut(): void;
   resume(): void;
+  /** new connections go to `target` from now on (a client that reconnects finds another server at the same address) */
+  retarget(target: string): void;
   close(): Promise<void>;
 }
 
@@ -25,7 +27,7 @@ interface Pair {
 }
 
 export async function startTcpProxy(target: string): Promise<TcpProxy> {
-  const upstream = new URL(target);
+  let upstream = new URL(target);
   let state: 'open' | 'hung' | 'cut' = 'open';
   let refused = 0;
   const pairs = new Set<Pair>();
@@ -74,6 +76,9 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
         pair.client.destroy();
         pair.server.destroy();
       }
+    },
+    retarget(next) {
+      upstream = new URL(next);
     },
     resume() {
       state = 'open';

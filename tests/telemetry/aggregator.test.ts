@@ -109,11 +109,26 @@ describe('the metrics aggregator', () => {
     const view = aggregator.live(now, 60);
     expect(view.overall.requests).toBe(10);
     expect(view.to - view.from).toBe(10_000);
-    const tick = aggregator.tick(now);
+    const [tick] = aggregator.ticks(now);
     expect(tick).toMatchObject({ type: 'metrics.tick', second: T0 + 28_000, overall: { requests: 1 }, models: [{ modelId: 'model-a', requests: 1 }] });
-    expectClose(tick.overall.latencyMs!.p50, 29);
+    expectClose(tick!.overall.latencyMs!.p50, 29);
     // a minute later, with no traffic, the model is forgotten
-    expect(aggregator.tick(now + 60_000).models).toEqual([]);
+    expect(aggregator.ticks(now + 60_000).at(-1)!.models).toEqual([]);
+  });
+
+  it('ticks every second once: a late timer makes up the seconds it missed, an early one repeats none', () => {
+    const aggregator = new MetricsAggregator({ liveSeconds: 10 });
+    for (let second = 0; second < 8; second++) aggregator.recordRequest(completed({ at: T0 + second * 1_000 + 100, latencyMs: 10 }));
+    const seconds = (ticks: { second: number }[]) => ticks.map((tick) => (tick.second - T0) / 1_000);
+    expect(seconds(aggregator.ticks(T0 + 1_900))).toEqual([0]);
+    // fired again within the same second: nothing new
+    expect(aggregator.ticks(T0 + 1_999)).toEqual([]);
+    // fired 2.2 s late: seconds 1, 2 and 3, each with its request
+    const late = aggregator.ticks(T0 + 4_100);
+    expect(seconds(late)).toEqual([1, 2, 3]);
+    expect(late.map((tick) => tick.overall.requests)).toEqual([1, 1, 1]);
+    // a gap longer than the live window starts at its oldest second
+    expect(seconds(aggregator.ticks(T0 + 30_000))).toEqual([20, 21, 22, 23, 24, 25, 26, 27, 28, 29]);
   });
 
   it('closes a minute after its end and the grace, and its quarter when the quarter ends; a late request reopens its minute', () => {

@@ -8,7 +8,7 @@ export type RequestOutcome = (typeof REQUEST_OUTCOMES)[number];
  * optional, and `id=<decision id>` for the decision open over the list.
  */
 export interface DecisionFilters {
-  /** the model that served */
+  /** a model that served the request, or was attempted and did not */
   model: string | null;
   outcome: RequestOutcome | null;
   rule: string | null;

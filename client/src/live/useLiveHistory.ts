@@ -1,7 +1,8 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import { describeError } from '../api/errors';
+import type { LiveTick } from '../../../shared/feeds';
 import { useTRPCClient } from '../api/trpc';
-import { LiveHistory } from './live-history';
+import { followFeed } from './follow-feed';
+import { LiveHistory, LIVE_HISTORY_SECONDS } from './live-history';
 import type { LiveState } from './live-store';
 
 const COALESCE_MS = 100;
@@ -16,9 +17,9 @@ export interface LiveHistoryState {
 
 /**
  * The Monitoring page's live source: `metrics.liveFeed` over ws, a tick a second, kept up to an
- * hour in a LiveHistory. It starts with the minute the server still buffers; the tRPC client
- * resubscribes after a drop with the last id it saw, so the seconds missed meanwhile come back
- * (a `feed.gap` says when they cannot, and the lines break there).
+ * hour in a LiveHistory. It starts with the hour the server still buffers; after a drop, or after
+ * the server ends the subscription, it resumes from the last id it saw (follow-feed.ts), so the
+ * seconds missed meanwhile come back (a `feed.gap` says when they cannot, and the lines break there).
  */
 class LiveHistorySource {
   readonly history = new LiveHistory();
@@ -59,21 +60,16 @@ export function useLiveHistory(): { history: LiveHistory; state: LiveHistoryStat
   const client = useTRPCClient();
   const [source] = useState(() => new LiveHistorySource());
   useEffect(() => {
-    const subscription = client.metrics.liveFeed.subscribe(
-      { recent: 60 },
-      {
-        onData: ({ data }) => {
-          if (data.type !== 'metrics.tick') return;
-          if (source.history.append(data)) source.added();
-        },
-        onError: (error) => source.set({ status: 'reconnecting', error: describeError(error) }),
-        onConnectionStateChange: (change) => {
-          if (change.state === 'connecting' && change.error) source.set({ status: source.getState().updatedAt === null ? 'loading' : 'reconnecting', error: describeError(change.error) });
-        },
+    const stop = followFeed<LiveTick>((input, observer) => client.metrics.liveFeed.subscribe(input, observer), LIVE_HISTORY_SECONDS, {
+      item: (tick) => {
+        if (source.history.append(tick)) source.added();
       },
-    );
+      // the seconds the server could not replay stay missing: the next tick breaks the line there
+      gap: () => undefined,
+      trouble: (message) => source.set({ status: source.getState().updatedAt === null ? 'loading' : 'reconnecting', error: message }),
+    });
     return () => {
-      subscription.unsubscribe();
+      stop();
       source.stop();
     };
   }, [client, source]);

@@ -10,12 +10,6 @@ export function formatTokens(count: number): string {
   return integer.format(count);
 }
 
-export function formatDateTime(iso: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return date.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'medium' });
-}
-
 export function formatDuration(ms: number): string {
   return ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`;
 }

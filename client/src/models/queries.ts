@@ -19,6 +19,16 @@ export function useModel(id: string) {
   return useQuery(trpc.models.get.queryOptions({ id }));
 }
 
+/**
+ * The score routing gives a model that leaves a declared capability out (the Capability's
+ * `defaultScore`), by capability; the core five have none: every model scores them.
+ */
+export function useCapabilityDefaults(): Record<string, number> {
+  const trpc = useTRPC();
+  const capabilities = useQuery(trpc.capabilities.list.queryOptions());
+  return Object.fromEntries((capabilities.data?.items ?? []).map((capability) => [capability.metadata.id, capability.spec.defaultScore]));
+}
+
 /** Core capabilities first, then the ones declared with `kind: Capability`. */
 export function useCapabilityNames(): string[] {
   const trpc = useTRPC();

@@ -25,7 +25,15 @@ const STEPS = [
  * what only the server knows (a taken id, a fallback that does not exist) comes from a dry run of
  * the apply before the review, and from the registration itself.
  */
-export function AddModelWizard({ modelIds, capabilityNames, onDone }: { modelIds: string[]; capabilityNames: string[]; onDone(): void }) {
+export interface AddModelWizardProps {
+  modelIds: string[];
+  capabilityNames: string[];
+  /** the score routing gives a model that leaves a declared capability out (useCapabilityDefaults) */
+  capabilityDefaults?: Record<string, number>;
+  onDone(): void;
+}
+
+export function AddModelWizard({ modelIds, capabilityNames, capabilityDefaults = {}, onDone }: AddModelWizardProps) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [step, setStep] = useState(0);
@@ -147,7 +155,7 @@ export function AddModelWizard({ modelIds, capabilityNames, onDone }: { modelIds
         ))}
       </Stepper>
       {step === 0 && <ConnectionStep draft={draft} change={change} problems={stepProblems(0)} onIdEdited={() => setIdEdited(true)} />}
-      {step === 1 && <CapabilitiesStep draft={draft} change={change} problems={stepProblems(1)} capabilityNames={[...new Set([...Object.keys(draft.capabilities), ...capabilityNames])]} modelIds={modelIds} />}
+      {step === 1 && <CapabilitiesStep draft={draft} change={change} problems={stepProblems(1)} capabilityNames={[...new Set([...Object.keys(draft.capabilities), ...capabilityNames])]} capabilityDefaults={capabilityDefaults} modelIds={modelIds} />}
       {step === 2 && (
         <ReviewStep
           yaml={yaml}

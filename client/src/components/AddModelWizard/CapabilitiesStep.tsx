@@ -18,7 +18,7 @@ function PriceHelp({ value }: { value: number | '' }) {
 }
 
 /** Step 2: what the model is good at, its limits, its price and how it fails over. */
-export function CapabilitiesStep({ draft, change, problems, capabilityNames, modelIds }: StepProps & { capabilityNames: string[]; modelIds: string[] }) {
+export function CapabilitiesStep({ draft, change, problems, capabilityNames, capabilityDefaults, modelIds }: StepProps & { capabilityNames: string[]; capabilityDefaults: Record<string, number>; modelIds: string[] }) {
   const error = (path: string) => messageFor(problems, path);
   const warnings = pricingWarnings(draft.inputPer1M === '' ? undefined : draft.inputPer1M, draft.outputPer1M === '' ? undefined : draft.outputPer1M);
   const warningFor = (field: 'inputPer1M' | 'outputPer1M') => warnings.find((warning) => warning.field === field)?.message;
@@ -51,26 +51,39 @@ export function CapabilitiesStep({ draft, change, problems, capabilityNames, mod
           Capabilities (0–100; routing ranks models by these)
         </Text>
         <Stack gap="sm" role="group" aria-labelledby="capabilities-label">
-          {capabilityNames.map((name) => (
-            <Group key={name} gap="md" wrap="nowrap">
-              <Text size="sm" w={90} id={`capability-${name}`}>
-                {name}
-              </Text>
-              <Slider
-                flex={1}
-                min={0}
-                max={100}
-                step={1}
-                value={draft.capabilities[name] ?? 0}
-                onChange={(value) => change({ capabilities: { ...draft.capabilities, [name]: value } })}
-                thumbLabel={`${name} score`}
-                marks={[{ value: 25 }, { value: 50 }, { value: 75 }]}
-              />
-              <Text size="sm" w={32} ta="right" aria-hidden>
-                {draft.capabilities[name] ?? 0}
-              </Text>
-            </Group>
-          ))}
+          {capabilityNames.map((name) => {
+            // a declared capability the model leaves out is not 0: routing gives it the Capability's default
+            const scored = draft.capabilities[name] !== undefined;
+            const value = draft.capabilities[name] ?? capabilityDefaults[name] ?? 0;
+            return (
+              <Stack key={name} gap={2}>
+                <Group gap="md" wrap="nowrap">
+                  <Text size="sm" w={90} id={`capability-${name}`}>
+                    {name}
+                  </Text>
+                  <Slider
+                    flex={1}
+                    min={0}
+                    max={100}
+                    step={1}
+                    value={value}
+                    color={scored ? undefined : 'gray'}
+                    onChange={(next) => change({ capabilities: { ...draft.capabilities, [name]: next } })}
+                    thumbLabel={scored ? `${name} score` : `${name} score, not set: the default ${value} applies`}
+                    marks={[{ value: 25 }, { value: 50 }, { value: 75 }]}
+                  />
+                  <Text size="sm" w={32} ta="right" aria-hidden c={scored ? undefined : 'dimmed'}>
+                    {value}
+                  </Text>
+                </Group>
+                {!scored && (
+                  <Text size="xs" c="dimmed" pl={106}>
+                    Not set: routing gives this model the capability&apos;s default, {value}. Move the slider to score it.
+                  </Text>
+                )}
+              </Stack>
+            );
+          })}
           {error('spec.capabilities') && (
             <Text size="sm" c="red">
               {error('spec.capabilities')}

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Badge, Button, Group, Paper, Skeleton, Table, Text, Title, Tooltip, VisuallyHidden } from '@mantine/core';
+import { Alert, Badge, Button, Group, Paper, Skeleton, Stack, Table, Text, Title, Tooltip, VisuallyHidden } from '@mantine/core';
 import { ConfirmModal } from '../ConsoleModal/ConfirmModal';
 import { ConsoleModal } from '../ConsoleModal/ConsoleModal';
 import { IconBan, IconKey, IconPlus } from '@tabler/icons-react';
@@ -42,7 +42,8 @@ export function ApiKeysPanel() {
             API keys
           </Title>
           <Text size="sm" c="dimmed">
-            Times in {timeZone}. “Last used” counts requests this Grove instance authenticated since it started.
+            Times in {timeZone}. “Last used” is the key’s latest request through any Grove instance, kept across restarts; a use through
+            another instance shows here within about 5 seconds.
           </Text>
         </div>
         <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setCreating(true)}>
@@ -73,42 +74,47 @@ export function ApiKeysPanel() {
               {keys.data.items.map((key) => (
                 <Table.Tr key={key.id} data-key-id={key.id} c={key.revokedAt ? 'dimmed' : undefined}>
                   <Table.Td>
-                    <Group gap={6} wrap="nowrap">
-                      <IconKey size={14} aria-hidden />
-                      <Text size="sm" fw={500}>
-                        {key.name}
-                      </Text>
-                      <Text size="xs" ff="monospace" c="dimmed">
-                        {key.prefix}…
-                      </Text>
-                      {key.id === ownKeyId && (
-                        <Badge size="xs" variant="default">
-                          this session
-                        </Badge>
-                      )}
+                    {/* the name on its own line, what tells keys apart under it: in one row they were cut at 1280 px */}
+                    <Group gap={6} wrap="nowrap" align="flex-start">
+                      <IconKey size={14} aria-hidden style={{ marginTop: 3, flexShrink: 0 }} />
+                      <Stack gap={2}>
+                        <Text size="sm" fw={500}>
+                          {key.name}
+                        </Text>
+                        <Group gap={6}>
+                          <Text size="xs" ff="monospace" c="dimmed">
+                            {key.prefix}…
+                          </Text>
+                          {key.id === ownKeyId && (
+                            <Badge size="xs" variant="default" style={{ flexShrink: 0 }}>
+                              this session
+                            </Badge>
+                          )}
+                        </Group>
+                      </Stack>
                     </Group>
                   </Table.Td>
                   <Table.Td>
-                    <Group gap={4}>
+                    <Group gap={4} wrap="nowrap">
                       {key.scopes.map((scope) => (
-                        <Badge key={scope} variant="default" radius="sm" size="sm">
+                        <Badge key={scope} variant="default" radius="sm" size="sm" style={{ flexShrink: 0 }}>
                           {scope}
                         </Badge>
                       ))}
                     </Group>
                   </Table.Td>
-                  <Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
                     <Text size="sm" component="time" dateTime={key.createdAt}>
                       {format(key.createdAt)}
                     </Text>
                   </Table.Td>
-                  <Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
                     {key.lastUsedAt ? (
                       <Text size="sm" component="time" dateTime={key.lastUsedAt}>
                         {format(key.lastUsedAt)}
                       </Text>
                     ) : (
-                      <Text size="sm">not since start</Text>
+                      <Text size="sm">no use recorded</Text>
                     )}
                   </Table.Td>
                   <Table.Td ta="right">

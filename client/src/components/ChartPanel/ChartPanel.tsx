@@ -18,7 +18,8 @@ export interface ChartPanelProps {
   /** period, time zone, what it includes: printed under the title */
   scope: ReactNode;
   option: object | null;
-  table: ChartTableData | null;
+  /** a function where building the table costs (a live chart's, rebuilt each second): called only while the table is shown */
+  table: ChartTableData | (() => ChartTableData) | null;
   /** the written description the chart's aria label carries, shown to everyone */
   description?: string;
   state: 'loading' | 'error' | 'empty' | 'ready';
@@ -65,7 +66,7 @@ export function ChartPanel({ title, scope, option, table, description, state, er
           <Chart option={option} height={height} label={description ?? title} onPointClick={onPointClick} />
         </Suspense>
       )}
-      {state === 'ready' && table && asTable && <ChartTable table={table} height={height} />}
+      {state === 'ready' && table && asTable && <ChartTable table={typeof table === 'function' ? table() : table} height={height} />}
     </Paper>
   );
 }

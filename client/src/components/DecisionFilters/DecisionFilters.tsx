@@ -68,7 +68,7 @@ function ZonedTimeInput({ label, value, timeZone, onChange }: { label: string; v
   );
 }
 
-/** The Decisions page's filters: served model, outcome, rule, a time range in the reporting zone, and a search. */
+/** The Decisions page's filters: a model (served or attempted), outcome, rule, a time range in the reporting zone, and a search. */
 export function DecisionFilters({ value, onChange, modelIds, ruleNames, timeZone }: DecisionFiltersProps) {
   const set = (patch: Partial<Filters>) => onChange({ ...value, ...patch });
   return (
@@ -82,7 +82,17 @@ export function DecisionFilters({ value, onChange, modelIds, ruleNames, timeZone
           onChange={(event) => set({ q: event.currentTarget.value })}
           w={240}
         />
-        <Select label="Served by" placeholder="Any model" data={withCurrent(modelIds, value.model)} value={value.model} onChange={(model) => set({ model })} searchable clearable w={190} />
+        <Select
+          label="Model"
+          description="served or attempted"
+          placeholder="Any model"
+          data={withCurrent(modelIds, value.model)}
+          value={value.model}
+          onChange={(model) => set({ model })}
+          searchable
+          clearable
+          w={190}
+        />
         <Select
           label="Outcome"
           placeholder="Any outcome"

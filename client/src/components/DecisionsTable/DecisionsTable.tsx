@@ -4,6 +4,8 @@ import { formatAttempts, formatDecisionTime, formatRequestCost, formatRule, outc
 import { StatusBadge } from '../StatusBadge/StatusBadge';
 
 export interface DecisionsTableProps {
+  /** the table's accessible name */
+  label?: string;
   items: LoggedRequest[];
   timeZone: string;
   /** key id → the key's name, for the keys the server listed */
@@ -15,11 +17,14 @@ const numeric = { fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' } as 
 // names are short and read as one word: a table that scrolls sideways beats one broken at each hyphen
 const oneLine = { whiteSpace: 'nowrap' } as const;
 
-/** One row per logged request, newest first; each opens its full decision. */
-export function DecisionsTable({ items, timeZone, keyNames, onOpen }: DecisionsTableProps) {
+/**
+ * One row per logged request, newest first; each opens its full decision. The Decisions page and
+ * a model's page show the same columns, so a decision reads the same wherever it is met.
+ */
+export function DecisionsTable({ label = 'Decisions', items, timeZone, keyNames, onOpen }: DecisionsTableProps) {
   return (
-    <Table.ScrollContainer minWidth={1000}>
-      <Table aria-label="Decisions" fz="sm" striped highlightOnHover>
+    <Table.ScrollContainer minWidth={960}>
+      <Table aria-label={label} fz="sm" striped highlightOnHover>
         <Table.Thead>
           <Table.Tr>
             <Table.Th scope="col">Time ({timeZone})</Table.Th>

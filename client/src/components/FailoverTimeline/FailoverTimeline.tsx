@@ -6,6 +6,7 @@ import type { FeedEvent } from '../../../../shared/feeds';
 import type { TimelineOutput } from '../../../../shared/monitoring';
 import { describeError } from '../../api/errors';
 import { useTRPC, useTRPCClient } from '../../api/trpc';
+import { followFeed } from '../../live/follow-feed';
 import { configMarkers, describeTimeline, LANE_STATES, timelineLanes, timelineOption, timelineTable, type LaneState } from '../../charts/failover-timeline';
 import { decisionsLink, rangeLabel, rangeQuery, type RangeSelection } from '../../monitoring/range';
 import { ChartPanel } from '../ChartPanel/ChartPanel';
@@ -58,20 +59,20 @@ export function FailoverTimeline({ model, modelIds, range, timeZone }: { model: 
     if (!following) return;
     // the open end of the lanes moves with the clock; events come between
     const timer = setInterval(() => setNow(Date.now()), 5_000);
-    const subscription = client.events.feed.subscribe(
-      {},
-      {
-        onData: ({ data }) => {
-          if (data.type === 'circuit.changed' || data.type === 'model.changed' || data.type === 'policy.changed') {
-            setLive((current) => [...current.slice(-500), data]);
-            setNow(Date.now());
-          }
-        },
+    const stop = followFeed<FeedEvent>((input, observer) => client.events.feed.subscribe(input, observer), 0, {
+      item: (event) => {
+        if (event.type === 'circuit.changed' || event.type === 'model.changed' || event.type === 'policy.changed') {
+          setLive((current) => [...current.slice(-500), event]);
+          setNow(Date.now());
+        }
       },
-    );
+      // what a gap or a drop kept from us is in the stored timeline, at its next refetch
+      gap: () => undefined,
+      trouble: () => undefined,
+    });
     return () => {
       clearInterval(timer);
-      subscription.unsubscribe();
+      stop();
     };
   }, [client, following]);
 

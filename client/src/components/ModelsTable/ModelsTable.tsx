@@ -1,4 +1,4 @@
-import { Anchor, Group, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Stack, Table, Text } from '@mantine/core';
 import { Link, useNavigate } from 'react-router';
 import { CORE_CAPABILITIES } from '../../../../shared/objects';
 import type { ModelItem } from '../../api/types';
@@ -19,24 +19,28 @@ const CAPABILITY_HEADERS: Record<(typeof CORE_CAPABILITIES)[number], string> = {
 export function ModelsTable({ models }: { models: ModelItem[] }) {
   const navigate = useNavigate();
   return (
-    <Table.ScrollContainer minWidth={1040}>
-      <Table highlightOnHover verticalSpacing="sm" aria-label="Models">
+    <Table.ScrollContainer minWidth={960}>
+      <Table highlightOnHover verticalSpacing="sm" horizontalSpacing={8} aria-label="Models">
         <Table.Thead>
           <Table.Tr>
-            <Table.Th scope="col">Model</Table.Th>
+            {/* long titles wrap rather than push the scores out of a 1280 px window */}
+            <Table.Th scope="col" w={170}>
+              Model
+            </Table.Th>
             <Table.Th scope="col">Provider</Table.Th>
             <Table.Th scope="col">Lifecycle</Table.Th>
+            {/* before the scores: at 1280 px the table can scroll sideways, and the price matters more than the bars */}
+            <Table.Th scope="col" ta="right">
+              <span>Price</span>
+              <Text size="xs" c="dimmed" fw={400}>
+                $ per 1M tokens
+              </Text>
+            </Table.Th>
             {CORE_CAPABILITIES.map((capability) => (
               <Table.Th scope="col" key={capability}>
                 {CAPABILITY_HEADERS[capability]}
               </Table.Th>
             ))}
-            <Table.Th scope="col" ta="right">
-              <span>Price </span>
-              <Text span size="xs" c="dimmed" fw={400}>
-                $/1M in · out
-              </Text>
-            </Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -57,24 +61,27 @@ export function ModelsTable({ models }: { models: ModelItem[] }) {
                   </Stack>
                 </Table.Th>
                 <Table.Td>
-                  <Group gap={6} wrap="nowrap">
+                  {/* stacked, not side by side: at 1280 px two badges in a row were cut to "SIMUL…" and "DE…" */}
+                  <Stack gap={4} align="flex-start">
                     <ProviderBadge provider={spec.provider} />
                     <DemoBadge metadata={model.metadata} />
-                  </Group>
+                  </Stack>
                 </Table.Td>
-                <Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
                   <LifecycleBadge lifecycle={spec.lifecycle} size="sm" />
+                </Table.Td>
+                <Table.Td ta="right" style={{ fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' }}>
+                  <Text size="sm" aria-label={`${formatPrice(spec.pricing.inputPer1M)} input, ${formatPrice(spec.pricing.outputPer1M)} output per million tokens`}>
+                    {formatPrice(spec.pricing.inputPer1M)} in
+                    <br />
+                    {formatPrice(spec.pricing.outputPer1M)} out
+                  </Text>
                 </Table.Td>
                 {CORE_CAPABILITIES.map((capability) => (
                   <Table.Td key={capability}>
-                    <CapabilityScore name={capability} score={spec.capabilities[capability]} width={40} />
+                    <CapabilityScore name={capability} score={spec.capabilities[capability]} width={28} />
                   </Table.Td>
                 ))}
-                <Table.Td ta="right" style={{ fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' }}>
-                  <Text size="sm" aria-label={`${formatPrice(spec.pricing.inputPer1M)} input, ${formatPrice(spec.pricing.outputPer1M)} output per million tokens`}>
-                    {formatPrice(spec.pricing.inputPer1M)} · {formatPrice(spec.pricing.outputPer1M)}
-                  </Text>
-                </Table.Td>
               </Table.Tr>
             );
           })}

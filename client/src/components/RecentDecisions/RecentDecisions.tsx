@@ -1,18 +1,21 @@
-import { Alert, Button, Modal, Skeleton, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Alert, Anchor, Modal, Skeleton, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
+import { Link } from 'react-router';
 import { describeError } from '../../api/errors';
-import { DIALOG_PROPS } from '../../models/dialog';
 import { useTRPC } from '../../api/trpc';
-import { formatAttempts, formatRequestCost, formatRule, outcomeTone } from '../../models/decision-format';
-import { formatClock } from '../../time/reporting-zone';
+import { DIALOG_PROPS } from '../../models/dialog';
 import { DecisionDetail } from '../DecisionDetail/DecisionDetail';
-import { StatusBadge } from '../StatusBadge/StatusBadge';
+import { DecisionsTable } from '../DecisionsTable/DecisionsTable';
 
-/** The requests this model served last, with why each went where it went; each opens its full decision. */
+const SHOWN = 20;
+
+/** The last requests this model served or was tried for, with why each went where it went; each opens its full decision. */
 export function RecentDecisions({ modelId, timeZone }: { modelId: string; timeZone: string }) {
   const trpc = useTRPC();
-  const decisions = useQuery({ ...trpc.decisions.list.queryOptions({ model: modelId, limit: 20 }), refetchInterval: 5_000 });
+  const decisions = useQuery({ ...trpc.decisions.list.queryOptions({ model: modelId, limit: SHOWN }), refetchInterval: 5_000 });
+  const keys = useQuery(trpc.keys.list.queryOptions());
+  const keyNames = useMemo(() => new Map((keys.data?.items ?? []).map((key) => [key.id, key.name])), [keys.data]);
   const [open, setOpen] = useState<string | null>(null);
 
   if (decisions.isPending) return <Skeleton h={160} aria-label="Loading recent decisions" />;
@@ -22,48 +25,16 @@ export function RecentDecisions({ modelId, timeZone }: { modelId: string; timeZo
         {describeError(decisions.error)}
       </Alert>
     );
-  if (decisions.data.items.length === 0) return <Text c="dimmed">No request served by this model yet.</Text>;
+  if (decisions.data.items.length === 0) return <Text c="dimmed">No request has been routed to this model yet.</Text>;
   return (
-    <>
-      <Table aria-label="Recent decisions" fz="sm" striped>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th scope="col">Time ({timeZone})</Table.Th>
-            <Table.Th scope="col">Asked for</Table.Th>
-            <Table.Th scope="col">Why</Table.Th>
-            <Table.Th scope="col">Attempts</Table.Th>
-            <Table.Th scope="col">Outcome</Table.Th>
-            <Table.Th scope="col">Latency (ms)</Table.Th>
-            <Table.Th scope="col">Cost (USD)</Table.Th>
-            <Table.Th scope="col">
-              <VisuallyHidden>Details</VisuallyHidden>
-            </Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {decisions.data.items.map((request) => (
-            <Table.Tr key={request.id}>
-              <Table.Td>{formatClock(Date.parse(request.at), timeZone)}</Table.Td>
-              <Table.Td ff="monospace">{request.requestedModel}</Table.Td>
-              <Table.Td>{formatRule(request.rule)}</Table.Td>
-              <Table.Td>{formatAttempts(request.attempts)}</Table.Td>
-              <Table.Td>
-                <StatusBadge tone={outcomeTone(request.outcome)}>{request.outcome}</StatusBadge>
-              </Table.Td>
-              <Table.Td style={{ fontVariantNumeric: 'tabular-nums' }}>{request.latencyMs}</Table.Td>
-              <Table.Td style={{ fontVariantNumeric: 'tabular-nums' }}>{formatRequestCost(request.costUsd)}</Table.Td>
-              <Table.Td>
-                <Button size="compact-xs" variant="light" onClick={() => setOpen(request.id)} aria-label={`Open decision ${request.id}`}>
-                  Open
-                </Button>
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+    <Stack gap="xs">
+      <DecisionsTable label="Recent decisions" items={decisions.data.items} timeZone={timeZone} keyNames={keyNames} onOpen={setOpen} />
+      <Anchor component={Link} to={`/decisions?model=${encodeURIComponent(modelId)}`} size="sm">
+        Every decision of {modelId}, with filters and search, on the Decisions page
+      </Anchor>
       <Modal opened={open !== null} onClose={() => setOpen(null)} title="Routing decision" size="xl" {...DIALOG_PROPS}>
         {open && <DecisionDetail id={open} timeZone={timeZone} />}
       </Modal>
-    </>
+    </Stack>
   );
 }

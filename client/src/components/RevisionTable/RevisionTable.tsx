@@ -1,7 +1,7 @@
 import { Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../../api/trpc';
-import { formatDateTime } from '../../models/format';
+import { useReportingTimeZone } from '../../settings/ReportingTimeZone';
 
 export interface ListedRevision {
   revision: number;
@@ -13,6 +13,7 @@ export interface ListedRevision {
 /** An object's revisions, newest first as given: number, when, who (by key name where known) and what. */
 export function RevisionTable({ revisions }: { revisions: ListedRevision[] }) {
   const trpc = useTRPC();
+  const { format } = useReportingTimeZone();
   // revisions name the acting key by id; the key list turns that into the name an operator gave it
   const keys = useQuery(trpc.keys.list.queryOptions());
   const keyNames = new Map((keys.data?.items ?? []).map((key) => [key.id, key.name]));
@@ -31,7 +32,7 @@ export function RevisionTable({ revisions }: { revisions: ListedRevision[] }) {
           <Table.Tr key={revision.revision}>
             <Table.Td style={{ fontVariantNumeric: 'tabular-nums' }}>{revision.revision}</Table.Td>
             <Table.Td>
-              <time dateTime={revision.createdAt}>{formatDateTime(revision.createdAt)}</time>
+              <time dateTime={revision.createdAt}>{format(revision.createdAt)}</time>
             </Table.Td>
             <Table.Td>
               {keyNames.has(revision.actor) && <Text size="sm">{keyNames.get(revision.actor)}</Text>}

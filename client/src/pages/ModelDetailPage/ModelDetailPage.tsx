@@ -5,7 +5,6 @@ import { Link, useParams } from 'react-router';
 import { describeError, errorCode } from '../../api/errors';
 import { useTRPC } from '../../api/trpc';
 import { holdsDemoTraffic } from '../../models/demo-traffic';
-import { formatDateTime } from '../../models/format';
 import { useModel } from '../../models/queries';
 import { LifecycleActions } from '../../components/LifecycleActions/LifecycleActions';
 import { DemoBadge } from '../../components/DemoBadge/DemoBadge';
@@ -21,7 +20,7 @@ import { useReportingTimeZone } from '../../settings/ReportingTimeZone';
 
 export function ModelDetailPage() {
   const trpc = useTRPC();
-  const { timeZone } = useReportingTimeZone();
+  const { timeZone, format } = useReportingTimeZone();
   const { id = '' } = useParams();
   const model = useModel(id);
   const info = useQuery(trpc.system.info.queryOptions());
@@ -76,7 +75,7 @@ export function ModelDetailPage() {
             <Text span ff="monospace" inherit>
               {metadata.id}
             </Text>{' '}
-            · revision {status.revision} · updated <time dateTime={status.updatedAt}>{formatDateTime(status.updatedAt)}</time>
+            · revision {status.revision} · updated <time dateTime={status.updatedAt}>{format(status.updatedAt)}</time>
           </Text>
           {metadata.description && <Text size="sm">{metadata.description}</Text>}
         </Stack>

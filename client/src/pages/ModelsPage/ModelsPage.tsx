@@ -4,7 +4,7 @@ import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
 import { useSearchParams } from 'react-router';
 import { describeError } from '../../api/errors';
 import { filtersToParams, hasActiveFilters, parseFilters, toListInput, type ModelFilterValues } from '../../models/filters';
-import { useCapabilityNames, useModelList } from '../../models/queries';
+import { useCapabilityDefaults, useCapabilityNames, useModelList } from '../../models/queries';
 import { ModelFilters } from '../../components/ModelFilters/ModelFilters';
 import { ModelsTable } from '../../components/ModelsTable/ModelsTable';
 import { AddModelWizard } from '../../components/AddModelWizard/AddModelWizard';
@@ -16,6 +16,7 @@ export function ModelsPage() {
   // typing in the search box should not send a request per keystroke
   const [search] = useDebouncedValue(filters.search, 250);
   const capabilityNames = useCapabilityNames();
+  const capabilityDefaults = useCapabilityDefaults();
   const models = useModelList(toListInput({ ...filters, search }));
   // every id, whatever the filters: the wizard refuses a taken one and offers them as fallbacks
   const allModels = useModelList({});
@@ -46,7 +47,7 @@ export function ModelsPage() {
         </Group>
       </Group>
       <ConsoleModal opened={adding} onClose={closeWizard} title="Add a model" size="xl" closeOnClickOutside={false}>
-        {adding && <AddModelWizard modelIds={(allModels.data ?? []).map((model) => model.metadata.id)} capabilityNames={capabilityNames} onDone={closeWizard} />}
+        {adding && <AddModelWizard modelIds={(allModels.data ?? []).map((model) => model.metadata.id)} capabilityNames={capabilityNames} capabilityDefaults={capabilityDefaults} onDone={closeWizard} />}
       </ConsoleModal>
       <ModelFilters value={filters} onChange={setFilters} capabilityNames={capabilityNames} />
       <Paper withBorder p={0} radius="md">
