@@ -178,9 +178,10 @@ export const tests: E2ETest[] = [
       const table = page.getByRole('table', { name: 'Decisions' });
       await table.locator('tbody tr').first().waitFor({ timeout: TIMEOUT });
       const times = await table.locator('tbody tr td:nth-child(1)').allInnerTexts();
-      const served = await table.locator('tbody tr td:nth-child(5)').allInnerTexts();
+      // the model filter holds a decision that tried sim-swift and ended with no model serving, too
+      const rowTexts = await table.locator('tbody tr').allInnerTexts();
       check(times.every((time) => time.includes(`${expected.minute}:`)), `decisions outside ${expected.minute}: ${times.slice(0, 5).join(', ')}`);
-      check(served.every((model) => model.trim() === 'sim-swift'), `decisions not served by sim-swift: ${served.slice(0, 5).join(', ')}`);
+      check(rowTexts.every((text) => text.includes('sim-swift')), `decisions without sim-swift: ${rowTexts.filter((text) => !text.includes('sim-swift')).slice(0, 3).join(' | ')}`);
       console.log(`    clicked the point of ${expected.minute}: ${times.length} decisions of sim-swift from that minute`);
       await screenshot('monitoring-6-point-decisions');
     },
