@@ -20,6 +20,13 @@ const RESERVED_HEADERS = ['host', 'content-type', 'content-length', 'transfer-en
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
 
+/** What is wrong with a webhook header's name, if anything (the console checks a row with it, too). */
+export function headerNameProblem(name: string): string | null {
+  if (!HEADER_NAME.test(name)) return 'must be an HTTP header name';
+  if (RESERVED_HEADERS.includes(name.toLowerCase())) return 'is set by Grove';
+  return null;
+}
+
 const webhookUrl = z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }).max(2000);
 
 /**
@@ -35,8 +42,8 @@ export const webhookInputSchema = z
       // checked here rather than as the record's key schema, whose refusal names no reason
       .superRefine((headers, ctx) => {
         for (const name of Object.keys(headers)) {
-          if (!HEADER_NAME.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'must be an HTTP header name' });
-          else if (RESERVED_HEADERS.includes(name.toLowerCase())) ctx.addIssue({ code: 'custom', path: [name], message: 'is set by Grove' });
+          const problem = headerNameProblem(name);
+          if (problem) ctx.addIssue({ code: 'custom', path: [name], message: problem });
         }
       })
       .optional(),

@@ -8,6 +8,7 @@ function check(condition: boolean, message: string): asserts condition {
 }
 
 const TIMEOUT = 15_000;
+const HOOK_SECRET = 'Bearer e2e-hook-secret';
 
 async function until(condition: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + TIMEOUT;
@@ -18,13 +19,13 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 }
 
 /**
- * An alert rule created through the form with its webhook pointed at a receiver on loopback: the
- * Test button's POST arrives, then the rule fires (cost per hour of all models >= $0 holds at
+ * An alert rule created through the form with its webhook pointed at a receiver on loopback and
+ * an Authorization header typed in the form: the Test button's POST arrives with it, then the rule fires (cost per hour of all models >= $0 holds at
  * once) and its real webhook arrives; deleted after confirmation, it resolves. Runs after decisions.e2e.ts.
  */
 export const tests: E2ETest[] = [
   {
-    name: 'alerts: creates a rule with a tested webhook, sees it fire and its webhook arrive, deletes it; axe in light and dark',
+    name: 'alerts: creates a rule with a tested webhook and a header, sees it fire and its webhook arrive, deletes it; axe in light and dark',
     async run({ page, screenshot }) {
       const receiver = await startFakeWebhook();
       try {
@@ -43,9 +44,14 @@ export const tests: E2ETest[] = [
         await page.getByRole('option', { name: '>=' }).click();
         await form.getByRole('textbox', { name: 'Threshold (USD/h)' }).fill('0');
         await form.getByRole('textbox', { name: 'Webhook URL' }).fill(receiver.url);
+        // a header with a secret, typed in the form: the receiver must get it on the test and on the real alert
+        await form.getByRole('button', { name: 'Add header' }).click();
+        await form.getByRole('textbox', { name: 'Header 1 name' }).fill('Authorization');
+        await form.getByLabel('Header 1 value', { exact: true }).fill(HOOK_SECRET);
         await form.getByRole('button', { name: 'Test webhook' }).click();
         await form.getByText(/^The target answered HTTP 200 in \d+ ms\.$/).waitFor({ timeout: TIMEOUT });
         check(receiver.received.length === 1 && (receiver.received[0]!.body as { test?: boolean }).test === true, 'the receiver did not get the test POST');
+        check(receiver.received[0]!.headers.authorization === HOOK_SECRET, `the test POST came without the header set in the form: ${JSON.stringify(receiver.received[0]!.headers)}`);
         await screenshot('alerts-02-form-tested');
         violations.push(...(await axeViolations(page, 'alert form, light')));
         await setScheme(page, 'dark');
@@ -64,6 +70,8 @@ export const tests: E2ETest[] = [
         const firing = page.getByTestId('firing-e2e-spend');
         await firing.waitFor({ timeout: TIMEOUT });
         await until(() => receiver.received.some((post) => (post.body as { state?: string; test?: boolean }).state === 'firing' && !(post.body as { test?: boolean }).test), 'the firing webhook');
+        const fired = receiver.received.find((post) => (post.body as { state?: string; test?: boolean }).state === 'firing' && !(post.body as { test?: boolean }).test)!;
+        check(fired.headers.authorization === HOOK_SECRET, `the firing webhook came without the header set in the form: ${JSON.stringify(fired.headers)}`);
         const chartHref = await firing.getByRole('link', { name: /^Chart of e2e-spend/ }).getAttribute('href');
         check(chartHref !== null && /^\/monitoring\?from=[^&]+&to=/.test(chartHref), `the chart link is not in the Monitoring format: ${chartHref}`);
         await page.getByRole('table', { name: 'Recent alerts' }).getByText('still firing').waitFor({ timeout: TIMEOUT });

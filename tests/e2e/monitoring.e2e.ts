@@ -135,6 +135,58 @@ export const tests: E2ETest[] = [
     },
   },
   {
+    name: 'monitoring: clicking a point of a chart opens that moment\'s decisions',
+    async run({ page, baseUrl, screenshot }: E2EContext) {
+      // a custom range does not move: the chart's points and its table stay the same while the test reads them
+      const to = Date.now();
+      await page.goto(`${baseUrl}/monitoring?model=sim-swift&from=${new Date(to - 15 * 60_000).toISOString()}&to=${new Date(to).toISOString()}`);
+      const latency = section(page, 'Latency');
+      const chart = latency.locator('div[role="img"]');
+      await chart.waitFor({ timeout: TIMEOUT });
+      // the chart's newest point with data, by its table: the link a click on it must follow
+      await latency.getByRole('switch', { name: 'View as table' }).check();
+      const rows = latency.locator('tbody tr');
+      await rows.first().waitFor({ timeout: TIMEOUT });
+      let expected: { href: string; minute: string } | undefined;
+      for (const row of await rows.all()) {
+        const cells = await row.locator('td').allInnerTexts();
+        if (cells.slice(1).every((cell) => cell.trim() === 'no data')) continue;
+        const link = row.getByRole('link', { name: /^Decisions from (\d\d:\d\d) / });
+        expected = { href: (await link.getAttribute('href'))!, minute: /(\d\d:\d\d)/.exec((await link.getAttribute('aria-label')) ?? (await link.innerText()))![1]! };
+        break;
+      }
+      check(expected !== undefined, 'the Latency chart of sim-swift has no point with data');
+      await latency.getByRole('switch', { name: 'View as table' }).uncheck();
+      await chart.locator('svg').waitFor({ timeout: TIMEOUT });
+
+      // the rightmost point drawn: ECharts draws each point's symbol as a path placed by its transform (SVG renderer)
+      const point = await chart.evaluate((element) => {
+        const symbols = [...element.querySelectorAll('svg path[transform^="matrix("]')].map((path) => path.getAttribute('transform')!.match(/matrix\([^,]+,[^,]+,[^,]+,[^,]+,([^,]+),([^)]+)\)/)).filter((match) => match !== null);
+        const at = symbols.map((match) => ({ x: Number(match[1]), y: Number(match[2]) }));
+        return at.length ? at.reduce((right, candidate) => (candidate.x > right.x ? candidate : right)) : null;
+      });
+      check(point !== null, 'the Latency chart drew no point to click');
+      await chart.hover({ position: point });
+      await screenshot('monitoring-5-point-hovered');
+      await chart.click({ position: point });
+
+      await page.getByRole('heading', { name: 'Decisions', level: 2 }).waitFor({ timeout: TIMEOUT });
+      const opened = new URL(page.url());
+      check(`${opened.pathname}${opened.search}` === expected.href, `the click opened ${opened.pathname}${opened.search}, not the point's moment ${expected.href}`);
+      const range = { from: Date.parse(opened.searchParams.get('from')!), to: Date.parse(opened.searchParams.get('to')!) };
+      check(opened.searchParams.get('model') === 'sim-swift' && range.to - range.from === 60_000, `not a minute of sim-swift: ${opened.search}`);
+      const table = page.getByRole('table', { name: 'Decisions' });
+      await table.locator('tbody tr').first().waitFor({ timeout: TIMEOUT });
+      const times = await table.locator('tbody tr td:nth-child(1)').allInnerTexts();
+      // the model filter holds a decision that tried sim-swift and ended with no model serving, too
+      const rowTexts = await table.locator('tbody tr').allInnerTexts();
+      check(times.every((time) => time.includes(`${expected.minute}:`)), `decisions outside ${expected.minute}: ${times.slice(0, 5).join(', ')}`);
+      check(rowTexts.every((text) => text.includes('sim-swift')), `decisions without sim-swift: ${rowTexts.filter((text) => !text.includes('sim-swift')).slice(0, 3).join(' | ')}`);
+      console.log(`    clicked the point of ${expected.minute}: ${times.length} decisions of sim-swift from that minute`);
+      await screenshot('monitoring-6-point-decisions');
+    },
+  },
+  {
     name: 'monitoring: the live page stays smooth while ticks arrive (long tasks, measured)',
     async run({ page, baseUrl }: E2EContext) {
       try {

@@ -131,7 +131,13 @@ export const PAGES: VisualPage[] = [
     ready: async (page) => {
       await alertsShown(page);
       await page.getByRole('button', { name: 'New rule' }).click();
-      await page.getByRole('form', { name: 'New alert rule' }).waitFor({ timeout: TIMEOUT });
+      const form = page.getByRole('form', { name: 'New alert rule' });
+      await form.waitFor({ timeout: TIMEOUT });
+      // the webhook headers editor with a row in it
+      await form.getByRole('textbox', { name: 'Webhook URL' }).fill('https://hooks.example.com/grove');
+      await form.getByRole('button', { name: 'Add header' }).click();
+      await form.getByRole('textbox', { name: 'Header 1 name' }).fill('Authorization');
+      await form.getByLabel('Header 1 value', { exact: true }).fill('Bearer example-token');
     },
   },
   {

@@ -5,6 +5,7 @@ import type { AppRouter } from '../../../server/router';
 type Outputs = inferRouterOutputs<AppRouter>;
 
 export type Whoami = Outputs['auth']['whoami'];
+export type SystemInfo = Outputs['system']['info'];
 export type ModelItem = Outputs['models']['get'];
 export type ModelRevision = Outputs['models']['history']['items'][number];
 export type CapabilityItem = Outputs['capabilities']['list']['items'][number];

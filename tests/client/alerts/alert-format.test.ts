@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertHistoryEntry } from '../../../shared/alerts';
 import { alertEpisodes, conditionText, formatMetricValue, momentLinks } from '../../../client/src/alerts/alert-format';
-import { checkDraft, draftOf, NEW_RULE, specOf } from '../../../client/src/alerts/rule-draft';
+import type { HeaderDraft } from '../../../client/src/alerts/header-draft';
+import { checkDraft, draftOf, NEW_RULE, placeProblem, specOf } from '../../../client/src/alerts/rule-draft';
 
 const entry = (state: 'firing' | 'resolved', at: string, value: number | null, alert = 'errors', instance = 'a'): AlertHistoryEntry => ({ alert, instance, state, metric: 'error_rate', model: 'sim-fast', value, threshold: 0.2, at });
 
@@ -48,6 +49,34 @@ describe('alert rule draft', () => {
     const draft = draftOf({ apiVersion: 'grove/v1', kind: 'AlertRule', metadata: { id: 'r' }, spec: { metric: 'error_rate', comparator: '>', threshold: 0.2, windowSeconds: 60, forSeconds: 0, webhook: { url: 'https://h.example/x', headers: { Authorization: { set: true } } } }, status: { revision: 3 } } as never);
     expect(specOf(draft)).toEqual({ metric: 'error_rate', comparator: '>', threshold: 0.2, windowSeconds: 60, forSeconds: 0, webhook: { url: 'https://h.example/x', headers: { Authorization: { set: true } } } });
     expect(specOf({ ...NEW_RULE, webhookUrl: '  ' })).not.toHaveProperty('webhook');
+  });
+
+  it('sends a header read from the environment back as its name, a stored value as { set: true } only under its own name', () => {
+    const draft = draftOf({ apiVersion: 'grove/v1', kind: 'AlertRule', metadata: { id: 'r' }, spec: { metric: 'error_rate', comparator: '>', threshold: 0.2, windowSeconds: 60, forSeconds: 0, webhook: { url: 'https://h.example/x', headers: { 'X-Token': { env: 'HOOK_TOKEN' }, Authorization: { set: true, last4: 'abcd' } } } }, status: { revision: 3, createdAt: '2026-12-01T00:00:00Z', updatedAt: '2026-12-01T00:00:00Z' } });
+    expect(draft.headers.map((row) => row.name)).toEqual(['Authorization', 'X-Token']);
+    expect(specOf(draft).webhook?.headers).toEqual({ Authorization: { set: true }, 'X-Token': { env: 'HOOK_TOKEN' } });
+    const [authorization, token] = draft.headers as [HeaderDraft, HeaderDraft];
+    const renamed = { ...draft, headers: [{ ...authorization, name: 'X-Auth' }, token] };
+    expect(specOf(renamed).webhook?.headers).toEqual({ 'X-Auth': { value: '' }, 'X-Token': { env: 'HOOK_TOKEN' } });
+    expect(checkDraft(renamed, false)).toEqual({ headers: { [authorization.key]: { value: 'The stored value belongs to “Authorization”: give the value for the new name' } } });
+    expect(specOf({ ...draft, headers: [{ ...authorization, value: 'new' }] }).webhook?.headers).toEqual({ Authorization: { value: 'new' } });
+  });
+
+  it('checks header rows and puts a problem on the row it names, a dotted name included', () => {
+    const rows: HeaderDraft[] = [
+      { key: 1, name: 'x-a', source: 'value', value: 'v', env: '', stored: null },
+      { key: 2, name: 'X-A', source: 'env', value: '', env: '1BAD', stored: null },
+      { key: 3, name: 'Host', source: 'value', value: '', env: '', stored: null },
+      { key: 4, name: 'X.Dotted', source: 'value', value: 'v', env: '', stored: null },
+    ];
+    const draft = { ...NEW_RULE, id: 'r', webhookUrl: 'https://h.example/x', headers: rows };
+    expect(checkDraft(draft, true)).toEqual({ headers: { 2: { name: 'Another header has this name', value: 'must be an environment variable name' }, 3: { name: 'is set by Grove', value: 'Give a value' } } });
+    expect(checkDraft({ ...draft, webhookUrl: '' }, true).webhookUrl).toBe('Give the URL the headers are sent to');
+    const problems = {};
+    expect(placeProblem(problems, draft, 'spec.webhook.headers.X.Dotted', 'AlertRule "r" stores no value for it')).toBe(true);
+    expect(placeProblem(problems, draft, 'webhook.headers.Host', 'is set by Grove')).toBe(true);
+    expect(placeProblem(problems, draft, 'webhook.headers.Unknown', 'what')).toBe(false);
+    expect(problems).toEqual({ headers: { 4: { value: 'AlertRule "r" stores no value for it' }, 3: { name: 'is set by Grove' } } });
   });
 
   it('names each problem under its field, blank numbers included', () => {

@@ -1,11 +1,13 @@
-import { Alert, Button, Group, NumberInput, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Code, Group, NumberInput, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ALERT_METRICS, COMPARATORS, type AlertMetric, type AlertRuleObject, type Comparator } from '../../../../shared/alerts';
 import { describeError, errorCode, serverProblems } from '../../api/errors';
 import { useTRPC } from '../../api/trpc';
 import { METRIC_TEXT } from '../../alerts/alert-format';
-import { checkDraft, draftOf, fieldOf, NEW_RULE, specOf, type FieldProblems, type RuleDraft } from '../../alerts/rule-draft';
+import type { HeaderDraft } from '../../alerts/header-draft';
+import { checkDraft, draftOf, hasProblems, NEW_RULE, placeProblem, specOf, type FieldProblems, type RuleDraft } from '../../alerts/rule-draft';
+import { WebhookHeaders } from '../WebhookHeaders/WebhookHeaders';
 
 export interface AlertRuleFormProps {
   /** the stored rule being edited; absent: a new one */
@@ -46,22 +48,24 @@ export function AlertRuleForm({ rule, modelIds, onSaved, onCancel }: AlertRuleFo
   const [draft, setDraft] = useState<RuleDraft>(rule ? draftOf(rule) : NEW_RULE);
   const [problems, setProblems] = useState<FieldProblems>({});
   const [formError, setFormError] = useState<string | null>(null);
-  const set = (patch: Partial<RuleDraft>) => {
+  const set = (patch: Partial<Omit<RuleDraft, 'headers'>>) => {
     setDraft((current) => ({ ...current, ...patch }));
     // a field's problem is about the value it had: it goes when the value changes
     setProblems((current) => Object.fromEntries(Object.entries(current).filter(([field]) => !(field in patch))));
+  };
+  const setHeaders = (headers: HeaderDraft[], edited?: number) => {
+    setDraft((current) => ({ ...current, headers }));
+    // the same for a row; a row added or removed leaves the others' problems as they are
+    if (edited !== undefined) setProblems(({ headers: rows, ...current }) => ({ ...current, headers: Object.fromEntries(Object.entries(rows ?? {}).filter(([key]) => Number(key) !== edited)) }));
+    test.reset();
   };
 
   const showServerError = (error: unknown) => {
     const byField: FieldProblems = {};
     const elsewhere: string[] = [];
-    for (const problem of serverProblems(error)) {
-      const field = fieldOf(problem.path);
-      if (field) byField[field] = byField[field] ? `${byField[field]}; ${problem.message}` : problem.message;
-      else elsewhere.push(`${problem.path}: ${problem.message}`);
-    }
+    for (const problem of serverProblems(error)) if (!placeProblem(byField, draft, problem.path, problem.message)) elsewhere.push(`${problem.path}: ${problem.message}`);
     setProblems(byField);
-    setFormError(Object.keys(byField).length === 0 ? describeError(error) : elsewhere.length ? elsewhere.join('; ') : null);
+    setFormError(!hasProblems(byField) ? describeError(error) : elsewhere.length ? elsewhere.join('; ') : null);
   };
 
   const save = useMutation(
@@ -85,15 +89,16 @@ export function AlertRuleForm({ rule, modelIds, onSaved, onCancel }: AlertRuleFo
     setFormError(null);
     const found = checkDraft(draft, creating);
     setProblems(found);
-    if (Object.keys(found).length > 0) return;
+    if (hasProblems(found)) return;
     save.mutate({ id: draft.id, revision: rule?.status.revision, spec: specOf(draft) });
   };
   const sendTest = () => {
-    const url = draft.webhookUrl.trim();
-    if (!url) {
-      setProblems((current) => ({ ...current, webhookUrl: 'Give a URL to test' }));
-      return;
-    }
+    setFormError(null);
+    // the webhook as edited, headers included, is what is tested: its own problems first
+    const found = checkDraft(draft, creating);
+    const webhookProblems = { webhookUrl: draft.webhookUrl.trim() ? found.webhookUrl : 'Give a URL to test', headers: found.headers };
+    setProblems((current) => ({ ...current, ...webhookProblems }));
+    if (hasProblems(webhookProblems)) return;
     test.reset();
     test.mutate({ ...(rule ? { id: rule.metadata.id } : {}), webhook: specOf(draft).webhook! });
   };
@@ -138,29 +143,27 @@ export function AlertRuleForm({ rule, modelIds, onSaved, onCancel }: AlertRuleFo
           <NumberInput label="Window (seconds)" description="the live window the figure is taken over, 1–60" value={draft.windowSeconds} onChange={(value) => set({ windowSeconds: numberValue(value) })} error={problems.windowSeconds} allowDecimal={false} />
           <NumberInput label="For (seconds)" description="how long the condition must hold before it fires" value={draft.forSeconds} onChange={(value) => set({ forSeconds: numberValue(value) })} error={problems.forSeconds} allowDecimal={false} />
         </SimpleGrid>
-        <Stack gap={6}>
-          <Group align="flex-end" gap="sm" wrap="nowrap">
-            <TextInput
-              label="Webhook URL"
-              description="optional: told when the alert fires and resolves"
-              placeholder="https://hooks.example.com/grove"
-              value={draft.webhookUrl}
-              onChange={(event) => {
-                set({ webhookUrl: event.currentTarget.value });
-                test.reset();
-              }}
-              error={problems.webhookUrl}
-              style={{ flex: 1 }}
-            />
-            <Button variant="default" onClick={sendTest} loading={test.isPending}>
+        <Stack gap="sm">
+          <TextInput
+            label="Webhook URL"
+            description="optional: told when the alert fires and resolves"
+            placeholder="https://hooks.example.com/grove"
+            value={draft.webhookUrl}
+            onChange={(event) => {
+              set({ webhookUrl: event.currentTarget.value });
+              test.reset();
+            }}
+            error={problems.webhookUrl}
+          />
+          <WebhookHeaders rows={draft.headers} onChange={setHeaders} problems={problems.headers ?? {}} />
+          <Group gap="sm" wrap="nowrap">
+            <Button variant="default" onClick={sendTest} loading={test.isPending} style={{ flexShrink: 0 }}>
               Test webhook
             </Button>
-          </Group>
-          {draft.keptHeaders.length > 0 && (
             <Text size="xs" c="dimmed">
-              Stored headers kept as they are: {draft.keptHeaders.join(', ')} (values hidden; edit them with grove apply).
+              Sends a sample alert (<Code>test: true</Code>) to the URL, with the headers as they are here.
             </Text>
-          )}
+          </Group>
           {test.data && <WebhookTestResult result={test.data} />}
         </Stack>
         <Group justify="flex-end">

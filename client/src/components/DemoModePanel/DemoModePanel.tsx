@@ -34,9 +34,11 @@ export function DemoModePanel() {
       </Group>
       <Stack gap="sm">
         <Text size="sm">
-          {info.data?.demoMode
-            ? 'No real model can serve yet, so the simulated demo models answer requests and their traffic is marked as demo traffic.'
-            : 'Off: a real model can serve, so the demo models get no traffic unless a request, rule or fallback names them.'}
+          {!info.data?.demoMode
+            ? 'Off: a real model can serve, so the demo models get no traffic unless a request, rule or fallback names them.'
+            : info.data.demoTraffic
+              ? 'No real model can serve yet, so the simulated demo models answer requests; Grove sends them demo traffic of its own, counted under the key “demo-traffic”.'
+              : 'No real model can serve yet, so the simulated demo models answer requests. Grove sends them no traffic of its own (GROVE_DEMO_TRAFFIC=off).'}
         </Text>
         <Text size="sm">
           Demo mode ends by itself the moment a real model can serve: give a model its key (for example set <Code>ANTHROPIC_API_KEY</Code> and restart Grove) or add one with <b>Add model</b> on the Models page. To delete the demo models as well, run <Code>grove demo remove</Code> or use the button below.

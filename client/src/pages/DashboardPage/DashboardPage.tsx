@@ -15,6 +15,7 @@ import { RangePicker } from '../../components/RangePicker/RangePicker';
 import { circuitAnnouncements } from '../../live/circuit-announcements';
 import { costPerMinute, latestP95, p95Line } from '../../live/live-figures';
 import { useLiveMetrics } from '../../live/useLiveMetrics';
+import { holdsDemoTraffic } from '../../models/demo-traffic';
 import { filtersToParams, parseFilters, toListInput, type ModelFilterValues } from '../../models/filters';
 import { useCapabilityNames, useModelList } from '../../models/queries';
 import { useReportingTimeZone } from '../../settings/ReportingTimeZone';
@@ -72,7 +73,7 @@ export function DashboardPage() {
       <VisuallyHidden role="status" aria-live="polite" data-testid="announcements">
         {announcement}
       </VisuallyHidden>
-      <HeadlineFigures range={range} timeZone={timeZone} includesDemo={(info.data?.demoModels.length ?? 0) > 0} />
+      <HeadlineFigures range={range} timeZone={timeZone} includesDemo={holdsDemoTraffic(info.data, null, false)} />
       <ReconnectingBanner live={live} timeZone={timeZone} />
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, lg: 9 }}>

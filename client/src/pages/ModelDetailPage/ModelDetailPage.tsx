@@ -1,7 +1,10 @@
 import { Alert, Anchor, Breadcrumbs, Group, Paper, Skeleton, Stack, Tabs, Text, Title } from '@mantine/core';
 import { IconAlertTriangle, IconArrowBackUp } from '@tabler/icons-react';
+import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { describeError, errorCode } from '../../api/errors';
+import { useTRPC } from '../../api/trpc';
+import { holdsDemoTraffic } from '../../models/demo-traffic';
 import { useModel } from '../../models/queries';
 import { LifecycleActions } from '../../components/LifecycleActions/LifecycleActions';
 import { DemoBadge } from '../../components/DemoBadge/DemoBadge';
@@ -13,13 +16,14 @@ import { CapabilityChart } from '../../components/CapabilityChart/CapabilityChar
 import { ModelMetrics } from '../../components/ModelMetrics/ModelMetrics';
 import { RecentDecisions } from '../../components/RecentDecisions/RecentDecisions';
 import { TryIt } from '../../components/TryIt/TryIt';
-import { isDemoModel } from '../../../../shared/objects';
 import { useReportingTimeZone } from '../../settings/ReportingTimeZone';
 
 export function ModelDetailPage() {
+  const trpc = useTRPC();
   const { timeZone, format } = useReportingTimeZone();
   const { id = '' } = useParams();
   const model = useModel(id);
+  const info = useQuery(trpc.system.info.queryOptions());
 
   const crumbs = (
     <Breadcrumbs aria-label="Breadcrumb">
@@ -112,7 +116,7 @@ export function ModelDetailPage() {
             </Stack>
           </Tabs.Panel>
           <Tabs.Panel value="metrics">
-            <ModelMetrics modelId={metadata.id} demo={isDemoModel(model.data)} />
+            <ModelMetrics modelId={metadata.id} demo={holdsDemoTraffic(info.data, model.data, false)} />
           </Tabs.Panel>
           <Tabs.Panel value="decisions">
             <RecentDecisions modelId={metadata.id} timeZone={timeZone} />

@@ -2,7 +2,6 @@ import { Alert, Group, Select, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { isDemoModel } from '../../../../shared/objects';
 import { useTRPC } from '../../api/trpc';
 import { FailoverTimeline } from '../../components/FailoverTimeline/FailoverTimeline';
 import { LatencyHeatmap } from '../../components/LatencyHeatmap/LatencyHeatmap';
@@ -10,6 +9,7 @@ import { LiveCharts } from '../../components/LiveCharts/LiveCharts';
 import { ModelMetrics } from '../../components/ModelMetrics/ModelMetrics';
 import { RangePicker } from '../../components/RangePicker/RangePicker';
 import { monitoringSearch, readMonitoringUrl, type MonitoringView, type RangeSelection } from '../../monitoring/range';
+import { holdsDemoTraffic } from '../../models/demo-traffic';
 import { useModelList } from '../../models/queries';
 import { useReportingTimeZone } from '../../settings/ReportingTimeZone';
 
@@ -33,7 +33,8 @@ export function MonitoringPage() {
   const show = (next: Partial<Pick<MonitoringView, 'model' | 'range'>>) => setParams(new URLSearchParams(monitoringSearch({ model: view.model, range: view.range, ...next })), { replace: false });
   const modelIds = useMemo(() => (models.data ?? []).map((model) => model.metadata.id), [models.data]);
   const selected = models.data?.find((model) => model.metadata.id === view.model);
-  const demo = selected ? isDemoModel(selected) : (info.data?.demoModels.length ?? 0) > 0;
+  const demoNow = holdsDemoTraffic(info.data, selected ?? null, true);
+  const demoInRange = holdsDemoTraffic(info.data, selected ?? null, false);
   const unknownModel = view.model !== null && models.data !== undefined && !selected;
   const range = view.range;
   const current = range.kind === 'custom' ? { from: range.from, to: range.to } : { from: Date.now() - PRESET_MS[range.range], to: Date.now() };
@@ -80,14 +81,14 @@ export function MonitoringPage() {
           There is no model with the id “{view.model}” now; its history is shown if it had any.
         </Alert>
       )}
-      <LiveCharts model={view.model} minutes={liveMinutes} timeZone={timeZone} demo={demo} />
+      <LiveCharts model={view.model} minutes={liveMinutes} timeZone={timeZone} demo={demoNow} />
       <Stack gap="sm" key={rangeKey}>
         <Title order={3} size="h4">
           Over the range
         </Title>
         <FailoverTimeline model={view.model} modelIds={modelIds} range={range} timeZone={timeZone} />
-        <LatencyHeatmap model={view.model} range={range} timeZone={timeZone} demo={demo} />
-        <ModelMetrics modelId={view.model ?? undefined} demo={demo} range={range} linkMoments />
+        <LatencyHeatmap model={view.model} range={range} timeZone={timeZone} demo={demoInRange} />
+        <ModelMetrics modelId={view.model ?? undefined} demo={demoInRange} range={range} linkMoments />
       </Stack>
     </Stack>
   );
