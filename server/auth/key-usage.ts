@@ -1,4 +1,5 @@
 import type { Logger } from '../logger';
+import { SerialTask } from '../serial-task';
 
 /** A key's newest use: the key id and when (epoch ms). */
 export interface KeyUse {
@@ -25,8 +26,7 @@ export class KeyUsage {
   private pending = new Map<string, number>();
   /** the uses being written: not yet stored for the readers until the write is done */
   private writing = new Map<string, number>();
-  private running: Promise<void> | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly task = new SerialTask(() => this.write());
   private failing = false;
   private readonly options: KeyUsageOptions;
 
@@ -53,23 +53,17 @@ export class KeyUsage {
   }
 
   start(): void {
-    this.timer = setInterval(() => void this.flush(), this.options.intervalMs);
-    this.timer.unref();
+    this.task.every(this.options.intervalMs);
   }
 
   /** Writes the uses recorded now; resolves when they are stored or kept for the next try. Never rejects. */
   flush(): Promise<void> {
-    this.running ??= this.write().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    return this.task.run();
   }
 
   /** Stops the timer and writes what is left (shutdown); what the database does not take then is lost, and logged. */
   async close(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    while (this.running) await this.running;
+    await this.task.stop();
     await this.flush();
     if (this.pending.size > 0) {
       this.logger.warn({ keys: this.pending.size }, 'key usage: the database did not take the last uses at shutdown; their "last used" stays older');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CircuitChanged } from '../events';
 import type { Logger } from '../logger';
+import { SerialTask } from '../serial-task';
 import type { CircuitChangeRow } from './timeline-repository';
 
 export interface CircuitLogOptions {
@@ -22,8 +23,7 @@ export class CircuitLog {
   private buffer: CircuitChangeRow[] = [];
   /** the batch being written: still unstored for the readers until the write is done */
   private writing: CircuitChangeRow[] = [];
-  private running: Promise<void> | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly task = new SerialTask(() => this.writeBuffer());
   private failing = false;
   private readonly options: CircuitLogOptions;
   dropped = 0;
@@ -47,8 +47,7 @@ export class CircuitLog {
   }
 
   start(): void {
-    this.timer = setInterval(() => void this.write(), this.options.intervalMs);
-    this.timer.unref();
+    this.task.every(this.options.intervalMs);
   }
 
   /**
@@ -61,17 +60,12 @@ export class CircuitLog {
 
   /** Writes what is buffered now; resolves when it is stored or kept for the next try. */
   write(): Promise<void> {
-    this.running ??= this.writeBuffer().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    return this.task.run();
   }
 
   /** Stops the timer and writes what is left (shutdown). */
   async close(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    while (this.running) await this.running;
+    await this.task.stop();
     await this.write();
   }
 
