@@ -82,7 +82,10 @@ describe.runIf(testDrivers.includes('postgres'))('a fleet of two instances on on
     for (let index = 0; index < 5; index++) costs.push(await complete(second));
     const expectedCost = costs.reduce((sum, cost) => sum + cost, 0);
 
-    // nothing stored yet: each instance's figures reach the other through its heartbeat
+    // nothing stored yet: each instance's figures reach the other through its heartbeat. A beat
+    // publishes this instance's figures and reads the others': in one round run side by side, one
+    // may read before the other has written (CI saw 3 of 8), so a second round reads the first's.
+    await Promise.all([first.fleet.beat(), second.fleet.beat()]);
     await Promise.all([first.fleet.beat(), second.fleet.beat()]);
     for (const services of [first, second]) {
       const { totals } = await summary(services);
