@@ -147,6 +147,8 @@ export interface MetricsTick {
   at: number;
   /** the start of the second these figures cover (epoch ms) */
   second: number;
+  /** how many Grove instances' figures this holds: this one and the peers whose second arrived in time */
+  instances: number;
   overall: LiveFigures;
   models: Array<LiveFigures & { modelId: string }>;
 }

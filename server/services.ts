@@ -16,6 +16,7 @@ import { syncAlerts } from './alerts/alert-sync';
 import { Alerts } from './alerts/alerts';
 import { WebhookSender } from './alerts/webhook-sender';
 import { Fleet } from './fleet/fleet';
+import { shareLiveSeconds } from './fleet/live-sync';
 import { syncWithPeers } from './peer-sync';
 import { Registry } from './registry/registry';
 import { listAudit, writeAudit, type AuditRow } from './registry/repository';
@@ -118,6 +119,7 @@ export async function createServices(config: Config, logger: Logger): Promise<{ 
   await fleet.start();
   telemetry.addPeers(fleet);
   const alertPeers = await syncAlerts({ database, alerts, logger });
+  const livePeers = await shareLiveSeconds({ database, telemetry, instanceId, logger });
   registry.onCommitted((changes, actor) => emitObjectChanges(events, changes, actor));
   // after the consumers are wired: its first requests are counted like any other
   const demoTraffic = config.demoTraffic ? new DemoTraffic(registry, gateway, logger) : undefined;
@@ -145,6 +147,7 @@ export async function createServices(config: Config, logger: Logger): Promise<{ 
     listAudit: (limit) => listAudit(database.db, limit),
     async close() {
       peers.stop();
+      livePeers.stop();
       demoTraffic?.close();
       await alertPeers.stop();
       webhooks.close();

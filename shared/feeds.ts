@@ -38,6 +38,8 @@ export const liveTickSchema = z.object({
   type: z.literal('metrics.tick'),
   at: z.string(),
   second: z.string(),
+  /** how many Grove instances of the fleet this second's figures hold (1 on the embedded database) */
+  instances: z.number().int().positive(),
   overall: liveFiguresSchema,
   models: z.array(liveFiguresSchema.extend({ modelId: z.string() })),
 });

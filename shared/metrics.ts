@@ -89,6 +89,8 @@ export const liveOutputSchema = z.object({
   /** [from, to): the seconds covered, ISO 8601 UTC */
   from: z.string(),
   to: z.string(),
+  /** how many Grove instances' figures this holds: the answering one and the live peers (1 on the embedded database) */
+  instances: z.number().int().positive(),
   overall: liveFiguresSchema,
   models: z.array(liveFiguresSchema.extend({ modelId: z.string() })),
 });

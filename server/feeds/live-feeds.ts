@@ -41,5 +41,5 @@ export function toFeedEvent(event: FeedableEvent): FeedEvent {
 }
 
 export function toLiveTick(event: MetricsTick): LiveTick {
-  return { type: 'metrics.tick', at: new Date(event.at).toISOString(), second: new Date(event.second).toISOString(), overall: event.overall, models: event.models };
+  return { type: 'metrics.tick', at: new Date(event.at).toISOString(), second: new Date(event.second).toISOString(), instances: event.instances, overall: event.overall, models: event.models };
 }

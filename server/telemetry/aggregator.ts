@@ -1,6 +1,6 @@
 import type { CircuitChanged, LiveFigures, MetricsTick, RequestCompleted } from '../events';
 import { HistogramPool } from './histogram';
-import { FiguresBuilder, LiveWindow, type RequestSample } from './live-window';
+import { FiguresBuilder, LiveWindow, type RequestSample, type SecondPart } from './live-window';
 import { completedAt, costOf, failoversOf, inputTokensOf, isError, modelOf, NO_KEY, outputTokensOf } from './request-facts';
 import { RollupBook, type BucketSeconds, type RollupRow } from './rollups';
 import { OUTCOMES, Totals } from './totals';
@@ -26,7 +26,8 @@ export interface LiveView {
  * The one place that turns requests into figures. Pure: no I/O, no timers, no clock of its own —
  * every method is given the time, so the same events give the same figures in a test. It keeps,
  * from the same requests:
- * - per model, per-second windows of the last `liveSeconds` (the live view and the metrics tick);
+ * - per model, per-second windows of the last `liveSeconds` (the live view and the metrics tick),
+ *   beside which the fleet's other instances' seconds are kept as they arrive;
  * - per model and key, open rollups per minute and per quarter hour, closed after their end and
  *   handed to the writer (`closeRollups`), with HDR histograms of latency and time to first token;
  * - totals since start (Prometheus).
@@ -35,6 +36,12 @@ export class MetricsAggregator {
   readonly totals = new Totals();
   private readonly options: AggregatorOptions;
   private readonly windows = new Map<string, LiveWindow>();
+  /**
+   * What the fleet's other instances counted, per model, second by second as they publish it
+   * (server/fleet/live-seconds.ts): the ticks and the live view add it to this instance's own; the
+   * alert rules do not (each instance judges its own traffic, server/alerts/alert-sync.ts).
+   */
+  private readonly peerWindows = new Map<string, LiveWindow>();
   /** the last second a tick was made for (`ticks`) */
   private lastTicked: number | undefined;
   /**
@@ -93,19 +100,46 @@ export class MetricsAggregator {
    * than the live window starts at its oldest second. Forgets models idle for a whole window.
    */
   ticks(now: number): MetricsTick[] {
+    return this.completedSeconds(now).map((second) => this.tick(second, now));
+  }
+
+  /** The seconds `ticks` would tick now (epoch seconds), each handed out once: see `ticks`. */
+  completedSeconds(now: number): number[] {
     const last = Math.floor(now / 1000) - 1;
     const first = this.lastTicked === undefined ? last : Math.max(this.lastTicked + 1, last - this.options.liveSeconds + 1);
-    const ticks: MetricsTick[] = [];
-    for (let second = first; second <= last; second++) {
-      const view = this.figures(second, second);
-      ticks.push({ type: 'metrics.tick', at: now, second: second * 1000, overall: view.overall, models: view.models });
-    }
-    if (ticks.length === 0) return ticks;
+    if (first > last) return [];
+    const seconds: number[] = [];
+    for (let second = first; second <= last; second++) seconds.push(second);
     this.lastTicked = last;
-    for (const [modelId, window] of this.windows) {
-      if (window.idleSince(last - this.options.liveSeconds)) this.windows.delete(modelId);
+    for (const windows of [this.windows, this.peerWindows]) {
+      for (const [modelId, window] of windows) {
+        if (window.idleSince(last - this.options.liveSeconds)) windows.delete(modelId);
+      }
     }
-    return ticks;
+    return seconds;
+  }
+
+  /** One second's figures (epoch seconds), this instance's and its peers' as received so far. */
+  tick(second: number, now: number): MetricsTick {
+    const view = this.figures(second, second);
+    return { type: 'metrics.tick', at: now, second: second * 1000, instances: 1, overall: view.overall, models: view.models };
+  }
+
+  /** This instance's own figures of `second`, per model that served in it: what it publishes to its peers. */
+  ownSecond(second: number): Array<SecondPart & { modelId: string }> {
+    const parts: Array<SecondPart & { modelId: string }> = [];
+    for (const [modelId, window] of this.windows) {
+      const part = window.part(second);
+      if (part) parts.push({ modelId, ...part });
+    }
+    return parts;
+  }
+
+  /** A part of `second` (epoch seconds) as a peer counted it. */
+  recordPeerSecond(modelId: string, second: number, part: SecondPart): void {
+    let window = this.peerWindows.get(modelId);
+    if (!window) this.peerWindows.set(modelId, (window = new LiveWindow(this.options.liveSeconds)));
+    window.merge(second, part);
   }
 
   /** The last `seconds` seconds up to `now` (the current second included), per model and overall. */
@@ -159,12 +193,17 @@ export class MetricsAggregator {
   private figures(from: number, to: number): Omit<LiveView, 'from' | 'to'> {
     const overall = new FiguresBuilder();
     const models: LiveView['models'] = [];
-    for (const [modelId, window] of this.windows) {
+    const modelIds = this.peerWindows.size === 0 ? this.windows.keys() : new Set([...this.windows.keys(), ...this.peerWindows.keys()]);
+    for (const modelId of modelIds) {
       const builder = new FiguresBuilder();
-      window.addTo(builder, from, to);
+      const own = this.windows.get(modelId);
+      const peers = this.peerWindows.get(modelId);
+      own?.addTo(builder, from, to);
+      peers?.addTo(builder, from, to);
       const figures = builder.figures();
       if (figures.requests === 0) continue;
-      window.addTo(overall, from, to);
+      own?.addTo(overall, from, to);
+      peers?.addTo(overall, from, to);
       models.push({ modelId, ...figures });
     }
     models.sort((a, b) => (a.modelId < b.modelId ? -1 : a.modelId > b.modelId ? 1 : 0));

@@ -1,5 +1,5 @@
 import type { LiveFigures } from '../events';
-import { newHistogram, percentilesOf, recordMs, type LatencyHistogram } from './histogram';
+import { addPairs, histogramPairs, newHistogram, percentilesOf, recordMs, type LatencyHistogram } from './histogram';
 
 /** One second of one model's requests. Reused when the ring comes round: no allocation per second. */
 class SecondSlot {
@@ -39,6 +39,22 @@ export interface RequestSample {
 }
 
 /**
+ * One model's second as counted elsewhere (another instance of the fleet): its counts, and its
+ * histograms as `[value µs, count, …]` pairs. Adding parts is adding requests, so a second may come
+ * in several parts (a NOTIFY payload is bounded), a histogram's pairs split between them.
+ */
+export interface SecondPart {
+  requests: number;
+  errors: number;
+  failovers: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  latency?: number[];
+  ttft?: number[];
+}
+
+/**
  * One model's last `seconds` seconds, one slot per second in a ring: recording is O(1), and a
  * second that falls out of the window is simply overwritten by a later one.
  */
@@ -62,6 +78,43 @@ export class LiveWindow {
     slot.costUsd += sample.costUsd;
     recordMs((slot.latency ??= newHistogram()), sample.latencyMs);
     if (sample.ttftMs !== undefined) recordMs((slot.ttft ??= newHistogram()), sample.ttftMs);
+  }
+
+  /**
+   * Adds a part of `second` counted elsewhere, as if its requests had been recorded here. Older
+   * than the window: left out. The pairs are checked where they are parsed (server/fleet/live-seconds.ts).
+   */
+  merge(second: number, part: SecondPart): void {
+    const slot = this.slots[second % this.seconds]!;
+    if (slot.second > second) return;
+    const latency = part.latency?.length ? part.latency : undefined;
+    const ttft = part.ttft?.length ? part.ttft : undefined;
+    if (slot.second !== second) slot.restart(second);
+    slot.requests += part.requests;
+    slot.errors += part.errors;
+    slot.failovers += part.failovers;
+    slot.inputTokens += part.inputTokens;
+    slot.outputTokens += part.outputTokens;
+    slot.costUsd += part.costUsd;
+    if (latency) addPairs((slot.latency ??= newHistogram()), latency);
+    if (ttft) addPairs((slot.ttft ??= newHistogram()), ttft);
+  }
+
+  /** `second` as a part another window can merge; undefined when nothing was recorded in it. */
+  part(second: number): SecondPart | undefined {
+    const slot = this.slots[second % this.seconds]!;
+    if (slot.second !== second || slot.requests === 0) return undefined;
+    const { requests, errors, failovers, inputTokens, outputTokens, costUsd } = slot;
+    return {
+      requests,
+      errors,
+      failovers,
+      inputTokens,
+      outputTokens,
+      costUsd,
+      latency: slot.latency && slot.latency.totalCount > 0 ? histogramPairs(slot.latency) : undefined,
+      ttft: slot.ttft && slot.ttft.totalCount > 0 ? histogramPairs(slot.ttft) : undefined,
+    };
   }
 
   /** Adds the seconds in [from, to] (epoch seconds) to `into`. */

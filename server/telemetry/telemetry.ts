@@ -12,9 +12,24 @@ import type { BucketSeconds, RollupRow } from './rollups';
 import * as answers from './summarize';
 import { unstoredPeerRows, type PublishedRollups } from '../fleet/published-rollups';
 import { CircuitLog } from './circuit-log';
+import { PeerSeconds, type LiveSecondMessage, type ModelSecond } from '../fleet/live-seconds';
 import { latencyHeatmap } from './latency-bands';
 import { CONFIG_CHANGES_LIMIT, timeline } from './timeline';
 import { insertCircuitChanges, selectCircuitChanges, selectCircuitStatesBefore, selectConfigChanges } from './timeline-repository';
+
+/** Where this instance's seconds go to reach its peers (server/fleet/live-sync.ts). */
+export interface SecondsPublisher {
+  publish(second: number, models: ModelSecond[]): void;
+}
+
+/** How long after a second's end the tick comes: late enough that every request of it was counted. */
+const TICK_OFFSET_MS = 20;
+/**
+ * A second's tick waits for the peers' figures of it until this many later seconds have ended (a
+ * peer's NOTIFY normally arrives within milliseconds of this instance's own tick; on a loaded
+ * database, or a peer on a host whose clock is behind, it may take longer).
+ */
+const MAX_WAIT_SECONDS = 2;
 
 /** The other instances of the fleet and what they have counted but not stored (server/fleet/fleet.ts). */
 export interface PeerRollups {
@@ -46,6 +61,10 @@ export class Telemetry {
   private readonly now: () => number;
   private stops: Array<() => void> = [];
   private peers: PeerRollups | null = null;
+  private publisher: SecondsPublisher | null = null;
+  private readonly peerSeconds = new PeerSeconds();
+  /** seconds counted here and published, whose tick waits for a peer's figures (epoch seconds) */
+  private waiting: number[] = [];
 
   constructor(
     private readonly database: Pick<DatabaseHandle, 'db'>,
@@ -61,16 +80,41 @@ export class Telemetry {
   /** The tick every second and retention every hour (the first a minute after start). */
   start(): void {
     if (this.options.enabled) {
-      const ticker = setInterval(() => this.tick(), 1_000);
-      ticker.unref();
-      this.stops.push(() => clearInterval(ticker));
+      // just after each second ends, by the clock, rather than every 1,000 ms from whenever the
+      // process started: ticks then come when the second has ended, and the fleet's instances
+      // publish their seconds at about the same moment, so none waits long for another's
+      let timer: NodeJS.Timeout;
+      const schedule = () => {
+        timer = setTimeout(() => {
+          this.tick();
+          schedule();
+        }, 1_000 - (this.now() % 1_000) + TICK_OFFSET_MS);
+        timer.unref();
+      };
+      schedule();
+      this.stops.push(() => clearTimeout(timer));
     }
     this.circuits.start();
     this.stops.push(scheduleRetention(this.database.db, this.options, this.logger));
   }
 
+  /**
+   * The seconds ended since the last tick: their ticks, and the minutes they closed handed to the
+   * writer; then the alert rules. With peers (`shareSeconds`), each second is published to them,
+   * and its tick waits until every live peer's figures of it have arrived, or MAX_WAIT_SECONDS at most.
+   */
   tick(now = this.now()): void {
-    for (const tick of this.aggregator.ticks(now)) this.events.emit(tick);
+    const seconds = this.aggregator.completedSeconds(now);
+    if (this.publisher) {
+      for (const second of seconds) this.publisher.publish(second, this.aggregator.ownSecond(second));
+      this.waiting.push(...seconds);
+      // a second that waited its longest goes out with the peers' figures that came
+      const newest = this.waiting.at(-1);
+      while (newest !== undefined && this.waiting[0]! <= newest - MAX_WAIT_SECONDS) this.emitTick(this.waiting.shift()!, now);
+      this.emitCompleted(now);
+    } else {
+      for (const second of seconds) this.emitTick(second, now);
+    }
     this.writer.enqueue(this.aggregator.closeRollups(now));
     try {
       this.options.alerts?.evaluate(now, this.aggregator);
@@ -78,6 +122,29 @@ export class Telemetry {
       // thrown from a timer, it would end the process; the next second evaluates again
       this.logger.error({ err: error }, 'alert evaluation failed');
     }
+  }
+
+  /** From now on, every second ended here is published to the fleet's other instances, and theirs are awaited. */
+  shareSeconds(publisher: SecondsPublisher): void {
+    if (this.options.enabled) this.publisher = publisher;
+  }
+
+  /** A part of a peer's second: added to the live figures; the ticks that waited for it go out. */
+  receivePeerSecond(message: LiveSecondMessage, now = this.now()): void {
+    if (!this.publisher) return;
+    for (const { modelId, ...part } of message.models) this.aggregator.recordPeerSecond(modelId, message.second, part);
+    this.peerSeconds.receive(message, now);
+    this.emitCompleted(now);
+  }
+
+  private emitCompleted(now: number): void {
+    while (this.waiting.length > 0 && this.peerSeconds.complete(this.waiting[0]!, now)) this.emitTick(this.waiting.shift()!, now);
+  }
+
+  private emitTick(second: number, now: number): void {
+    const tick = this.aggregator.tick(second, now);
+    tick.instances += this.peerSeconds.reportersOf(second);
+    this.events.emit(tick);
   }
 
   /** From now on, range queries add what the fleet's other instances have not stored yet. */
@@ -144,11 +211,16 @@ export class Telemetry {
     return timeline({ range, before, changes, unstored, config, modelId: input.model });
   }
 
-  /** The live per-second figures: no database involved. */
+  /**
+   * The live per-second figures: no database involved. With peers, theirs as they arrived: a
+   * peer's second arrives once it has ended, so the current second (`until: 'now'`) is this
+   * instance's alone.
+   */
   live(input: z.input<typeof liveInputSchema>) {
     const { seconds, until } = liveInputSchema.parse(input);
-    const view = this.aggregator.live(until === 'completed' ? this.now() - 1000 : this.now(), seconds);
-    return { ...view, from: new Date(view.from).toISOString(), to: new Date(view.to).toISOString() };
+    const now = this.now();
+    const view = this.aggregator.live(until === 'completed' ? now - 1000 : now, seconds);
+    return { ...view, from: new Date(view.from).toISOString(), to: new Date(view.to).toISOString(), instances: 1 + this.peerSeconds.live(now) };
   }
 
   private async answer<T>(input: RangeInput, build: (rows: RollupRow[], range: ResolvedRange) => T): Promise<T> {

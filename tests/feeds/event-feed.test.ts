@@ -134,7 +134,7 @@ describe('the feeds as the bus fills them', () => {
     bus.emit({ type: 'policy.changed', at, policyId: 'default', action: 'update', revision: 2, actorKeyId: 'key_1' });
     bus.emit({ type: 'alert.fired', at, alertId: 'errors', metric: 'error_rate', modelId: 'a', value: 0.5, threshold: 0.2 });
     bus.emit({ type: 'alert.resolved', at, alertId: 'errors', metric: 'error_rate', value: 0.1, threshold: 0.2 });
-    bus.emit({ type: 'metrics.tick', at, second: at - 1_000, overall: { requests: 0, errors: 0, failovers: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, latencyMs: null, ttftMs: null }, models: [] });
+    bus.emit({ type: 'metrics.tick', at, second: at - 1_000, instances: 1, overall: { requests: 0, errors: 0, failovers: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, latencyMs: null, ttftMs: null }, models: [] });
     const events: unknown[] = [];
     const iterator = feeds.events.follow({ recent: 100 }, controller.signal);
     for (let index = 0; index < 5; index++) events.push((await iterator.next()).value![1]);

@@ -1,6 +1,7 @@
 import { loadConfig } from '../../server/config';
 import type { Principal } from '../../server/auth/keys';
 import { GroveError } from '../../server/errors';
+import type { MetricsTick } from '../../server/events';
 import { createLogger } from '../../server/logger';
 import { createCaller } from '../../server/router';
 import { createServices, type Services } from '../../server/services';
@@ -113,5 +114,60 @@ describe.runIf(testDrivers.includes('postgres'))('a fleet of two instances on on
     expect(first.fleet.list().map((instance) => instance.self)).toEqual([true]);
     // what it counted was stored when it closed: still in the fleet's totals
     expect((await summary(first)).totals.requests).toBe(8);
+  });
+});
+
+/** The live figures (ticks, metrics.live) of two instances on one PostgreSQL, exchanged over NOTIFY each second. */
+describe.runIf(testDrivers.includes('postgres'))('live figures of a fleet of two', () => {
+  let database: Awaited<ReturnType<typeof freshPostgresDatabase>>;
+  let first: Services;
+  let second: Services;
+  let principal: Principal;
+
+  beforeAll(async () => {
+    database = await freshPostgresDatabase();
+    const config = loadConfig({ DATABASE_URL: database.url, GROVE_SECRET_KEY: 'fleet-secret-key-0123456789', GROVE_ADMIN_KEY: ADMIN_KEY, GROVE_SEED: 'false', GROVE_DATA_DIR: 'memory://', GROVE_LOG_LEVEL: 'silent' });
+    first = (await createServices(config, createLogger('silent'))).services;
+    second = (await createServices(config, createLogger('silent'))).services;
+    await first.registry.apply('test', [simulated]);
+    await waitFor(() => second.registry.snapshot.models.length === 1, { what: 'the model on the second instance' });
+    const traffic = await first.keys.create({ name: 'fleet traffic', scopes: ['invoke'] });
+    await waitFor(() => second.keys.authenticate(traffic.key) !== null, { what: 'the key on the second instance' });
+    principal = first.keys.authenticate(traffic.key)!;
+  });
+  afterAll(async () => {
+    await second?.close();
+    await first?.close();
+    await database?.drop();
+  });
+
+  test('each instance\'s ticks and live view hold both instances\' requests, each once', { timeout: 30_000 }, async () => {
+    const ticks = new Map<Services, MetricsTick[]>([[first, []], [second, []]]);
+    for (const [services, list] of ticks) services.events.on((event) => void (event.type === 'metrics.tick' && list.push(event)));
+    const complete = (services: Services) => services.gateway.complete({ body: { model: 'fleet-sim', messages: [{ role: 'user', content: 'hello fleet' }] }, principal, headers: {}, signal: new AbortController().signal });
+    const live = (services: Services) => createCaller({ services, principal: services.keys.authenticate(ADMIN_KEY), requestId: 'test' }).metrics.live({ seconds: 60, until: 'completed' });
+    // each has heard the other (a second that ends before an instance hears a new peer is not waited for)
+    for (const services of [first, second]) await waitFor(async () => (await live(services)).instances === 2, { what: 'the instances to hear each other' });
+    for (let index = 0; index < 3; index++) await complete(first);
+    for (let index = 0; index < 5; index++) await complete(second);
+
+    const counted = (list: MetricsTick[]) => list.reduce((sum, tick) => sum + (tick.models.find((model) => model.modelId === 'fleet-sim')?.requests ?? 0), 0);
+    for (const [services, list] of ticks) {
+      await waitFor(() => counted(list) >= 8, { what: `${services === first ? 'the first' : 'the second'} instance's ticks to hold both instances' requests`, timeoutMs: 15_000 });
+      expect(list.some((tick) => tick.instances === 2)).toBe(true);
+      const view = await live(services);
+      expect(view.instances).toBe(2);
+      expect(view.models.find((model) => model.modelId === 'fleet-sim')!.requests).toBe(8);
+    }
+    // two more seconds: none of the requests is ticked twice
+    const ticked = first.events;
+    await new Promise<void>((resolve) => {
+      let seen = 0;
+      const off = ticked.on((event) => {
+        if (event.type === 'metrics.tick' && ++seen === 2) (off(), resolve());
+      });
+    });
+    expect(counted(ticks.get(first)!)).toBe(8);
+    expect(counted(ticks.get(second)!)).toBe(8);
   });
 });

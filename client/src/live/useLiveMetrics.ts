@@ -22,7 +22,7 @@ const shared = new WeakMap<ApiClient, Shared>();
 
 /** A tick of metrics.liveFeed as the second metrics.live would answer for it. */
 export function tickToSample(tick: LiveTick): LiveSample {
-  return { from: tick.second, to: new Date(Date.parse(tick.second) + 1_000).toISOString(), overall: tick.overall, models: tick.models };
+  return { from: tick.second, to: new Date(Date.parse(tick.second) + 1_000).toISOString(), instances: tick.instances, overall: tick.overall, models: tick.models };
 }
 
 /**

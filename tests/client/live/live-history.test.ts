@@ -12,6 +12,7 @@ function tick(offsetSeconds: number, models: Record<string, number>): LiveTick {
     type: 'metrics.tick',
     at: new Date(START + offsetSeconds * 1000 + 5).toISOString(),
     second: new Date(START + offsetSeconds * 1000).toISOString(),
+    instances: 1,
     overall: figures(entries.length, entries.length ? Math.max(...entries.map(([, p95]) => p95)) : null),
     models: entries.map(([modelId, p95]) => ({ modelId, ...figures(1, p95) })),
   };

@@ -9,7 +9,7 @@ import { ADMIN_KEY, startGrove, type TestGrove } from '../grove-server';
 
 function sample(second: number, requests: number): LiveSample {
   const figures = { requests, errors: 0, failovers: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, latencyMs: null, ttftMs: null };
-  return { from: new Date(Date.UTC(2026, 11, 6, 12, 0, second)).toISOString(), to: new Date(Date.UTC(2026, 11, 6, 12, 0, second + 1)).toISOString(), overall: figures, models: [] };
+  return { from: new Date(Date.UTC(2026, 11, 6, 12, 0, second)).toISOString(), to: new Date(Date.UTC(2026, 11, 6, 12, 0, second + 1)).toISOString(), instances: 1, overall: figures, models: [] };
 }
 
 describe('LiveStore', () => {

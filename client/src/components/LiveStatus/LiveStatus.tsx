@@ -7,7 +7,10 @@ import { StatusBadge } from '../StatusBadge/StatusBadge';
 
 const STALE_MS = 3_000;
 
-/** "Updated N s ago" for live panels; amber when older than three refreshes. */
+/**
+ * "Updated N s ago" for live panels; amber when older than three refreshes. With several Grove
+ * instances on one PostgreSQL, the figures are the fleet's: it says how many instances they hold.
+ */
 export function LiveStatus({ live }: { live: LiveState }) {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
@@ -23,13 +26,14 @@ export function LiveStatus({ live }: { live: LiveState }) {
   }
   const ago = Math.max(0, Math.round((now - live.updatedAt) / 1000));
   const stale = now - live.updatedAt > STALE_MS;
+  const instances = live.history.at(-1)?.instances ?? 1;
   return (
     <Group gap={6}>
       <StatusBadge tone={live.status === 'live' && !stale ? 'good' : 'warn'} icon={live.status === 'live' && !stale ? IconPointFilled : undefined}>
         {live.status === 'live' && !stale ? 'Live' : 'Stale'}
       </StatusBadge>
       <Text size="xs" c="dimmed" data-testid="updated-ago">
-        updated {ago} s ago
+        updated {ago} s ago{instances > 1 ? ` · ${instances} instances` : ''}
       </Text>
     </Group>
   );
