@@ -21,8 +21,8 @@ function traffic(count: number, models: number, seed = 1) {
       latencyMs,
       ttftMs: index % 2 === 0 ? 1 + 300 * random() : undefined,
       servedModel: `model-${index % models}`,
-      inputTokens: 10 + index,
-      outputTokens: 3 + (index % 7),
+      promptTokens: 10 + index,
+      completionTokens: 3 + (index % 7),
       costUsd: 0.0001 * (1 + (index % 5)),
     });
   });
