@@ -17,6 +17,7 @@ import { writeChanges, type Change, type StoredObjects } from './changes';
 import { modelTransition } from './lifecycle';
 import { keepOrEncryptSecrets, resolveApiKey, resolveWebhookHeaders, viewSpec } from './secret-fields';
 import { eventLoopYielder } from './yielder';
+import { ITEMS_PER_STEP } from '../../shared/steps';
 
 export type ApplyAction = 'created' | 'updated' | 'unchanged';
 export interface ApplyResult {
@@ -84,6 +85,7 @@ export class Registry {
    * Told after each commit of this instance, once its snapshot is in force, with what was written
    * and who wrote it. (Changes made by other instances arrive as reloads, with no actor.)
    */
+  /** After each commit of this instance, its changes: those of a large commit in several calls. */
   onCommitted(listener: (changes: CommittedChange[], actor: string) => void): () => void {
     this.commitListeners.add(listener);
     return () => this.commitListeners.delete(listener);
@@ -212,7 +214,11 @@ export class Registry {
       return results;
     }
     const written = await this.commit(actor, changes, stored, pause);
-    return results.map((result) => ({ ...result, revision: written.get(`${result.kind}/${result.id}`) ?? result.revision }));
+    for (const result of results) {
+      await pause();
+      result.revision = written.get(`${result.kind}/${result.id}`) ?? result.revision;
+    }
+    return results;
   }
 
   /** `expectedKind`: a kind-specific endpoint (models.create) refuses objects of any other kind. */
@@ -317,13 +323,19 @@ export class Registry {
       throw error;
     }
     await this.load();
-    this.announce(actor, changes, stored, written);
+    await this.announce(actor, changes, stored, written, pause);
+    // what the caller does next with a large answer (validating and writing 10,000 results) starts on a turn of its own
+    if (changes.length > ITEMS_PER_STEP) await setImmediate();
     return written;
   }
 
-  private announce(actor: string, changes: Change[], before: StoredObjects, written: Map<string, number>): void {
+  /**
+   * Tells the commit's listeners, a slice of changes at a time with the event loop's turns between
+   * (a 10,000-model apply is 10,000 events): a listener may be called several times for one commit.
+   */
+  private async announce(actor: string, changes: Change[], before: StoredObjects, written: Map<string, number>, pause: () => Promise<void> | undefined): Promise<void> {
     if (this.commitListeners.size === 0) return;
-    const committed = changes.map((change): CommittedChange => {
+    const toCommitted = (change: Change): CommittedChange => {
       const { kind, id } = change.op === 'delete' ? change : change.object;
       const action = change.op === 'delete' ? 'delete' : change.action;
       const revision = written.get(`${kind}/${id}`) ?? 0;
@@ -331,8 +343,12 @@ export class Registry {
       const from = lifecycleOf(before.get(kind)?.get(id)?.spec);
       const to = change.op === 'delete' ? null : lifecycleOf(change.object.spec);
       return from === to ? { kind, id, action, revision } : { kind, id, action, revision, lifecycle: { from, to } };
-    });
-    for (const listener of this.commitListeners) listener(committed, actor);
+    };
+    for (let start = 0; start < changes.length; start += ITEMS_PER_STEP) {
+      await pause();
+      const committed = changes.slice(start, start + ITEMS_PER_STEP).map(toCommitted);
+      for (const listener of this.commitListeners) listener(committed, actor);
+    }
   }
 }
 
