@@ -53,7 +53,15 @@ export function timeSeriesOption(spec: TimeSeriesSpec) {
       trigger: 'axis' as const,
       valueFormatter: (value: unknown) => formatValue(typeof value === 'number' ? value : null, spec.unit),
     },
-    xAxis: { type: 'time' as const, name: `time (${spec.timeZone})`, nameLocation: 'middle' as const, nameGap: 26, axisLabel: { formatter: timeLabel, hideOverlap: true } },
+    xAxis: {
+      type: 'time' as const,
+      name: `time (${spec.timeZone})`,
+      nameLocation: 'middle' as const,
+      nameGap: 26,
+      axisLabel: { formatter: timeLabel, hideOverlap: true },
+      // the tooltip's heading: ECharts would print it in the browser's zone, not the reporting one
+      axisPointer: { label: { formatter: ({ value }: { value: unknown }) => `${timeLabel(Number(value))} (${spec.timeZone})` } },
+    },
     yAxis: { type: 'value' as const, name: spec.unit, min: 0, axisLabel: { formatter: (value: number) => formatValue(value, spec.unit) } },
     series: spec.series.map((series) => ({
       type: 'line' as const,

@@ -38,6 +38,9 @@ describe('time series options', () => {
     expect(option.yAxis.axisLabel.formatter(1500)).toBe('1,500 ms');
     expect(option.tooltip.valueFormatter(42)).toBe('42 ms');
     expect(option.xAxis.name).toBe('time (Asia/Kathmandu)');
+    // the tooltip's heading is in the reporting zone too (Kathmandu is UTC+5:45), whatever the browser's
+    expect(option.xAxis.axisPointer.label.formatter({ value: START })).toBe(`${option.xAxis.axisLabel.formatter(START)} (Asia/Kathmandu)`);
+    expect(option.xAxis.axisLabel.formatter(START)).toContain('17:45');
   });
 
   it('a step without requests is a gap (null), not zero', () => {
