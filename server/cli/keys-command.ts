@@ -51,8 +51,8 @@ export async function keysCommand(args: string[], io: CliIo): Promise<number> {
 
   const { client, url } = connect('keys', values, io.env);
   const { items } = await call(url, client.keys.list.query());
-  const rows = [['ID', 'NAME', 'SCOPES', 'RATE/MIN', 'PREFIX', 'CREATED', 'REVOKED']];
-  for (const item of items) rows.push([item.id, item.name, item.scopes.join(','), item.rateLimitPerMinute?.toString() ?? '-', item.prefix, shortTime(item.createdAt), item.revokedAt ? shortTime(item.revokedAt) : '-']);
+  const rows = [['ID', 'NAME', 'SCOPES', 'RATE/MIN', 'PREFIX', 'CREATED', 'LAST USED', 'REVOKED']];
+  for (const item of items) rows.push([item.id, item.name, item.scopes.join(','), item.rateLimitPerMinute?.toString() ?? '-', item.prefix, shortTime(item.createdAt), item.lastUsedAt ? shortTime(item.lastUsedAt) : '-', item.revokedAt ? shortTime(item.revokedAt) : '-']);
   io.stdout.write(table(rows));
   return 0;
 }

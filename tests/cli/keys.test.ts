@@ -31,13 +31,17 @@ describe('grove keys', () => {
     expect(list.stdout.split('\n')[0]).toMatch(/^ID\s+NAME\s+SCOPES\s+RATE\/MIN/);
     const row = list.stdout.split('\n').find((line) => line.startsWith(id));
     expect(row).toMatch(/ci deploys\s+admin,invoke\s+120\s/);
+    // created, never used, not revoked
+    expect(row).toMatch(/\s\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\s+-\s+-$/);
+    expect(list.stdout.split('\n')[0]).toMatch(/CREATED\s+LAST USED\s+REVOKED$/);
     expect(list.stdout).not.toContain(key);
 
-    // the new admin key manages the registry on its own
+    // the new admin key manages the registry on its own, and is seen used
     expect(await runCli(['export'], { env: { ...env, GROVE_API_KEY: key } })).toMatchObject({ code: 0 });
+    expect((await runCli(['keys', 'list'], { env })).stdout.split('\n').find((line) => line.startsWith(id))).toMatch(/\s\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\s+-$/);
 
     expect(await runCli(['keys', 'revoke', id], { env })).toMatchObject({ code: 0, stdout: `revoked ${id}\n` });
-    expect((await runCli(['keys', 'list'], { env })).stdout.split('\n').find((line) => line.startsWith(id))).toMatch(/\s\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect((await runCli(['keys', 'list'], { env })).stdout.split('\n').find((line) => line.startsWith(id))).toMatch(/(\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ){3}$/);
     const refused = await runCli(['export'], { env: { ...env, GROVE_API_KEY: key } });
     expect(refused).toMatchObject({ code: 1, stderr: `grove: ${server.url} rejected the API key (401): missing or invalid API key: send Authorization: Bearer <key>\n` });
   });
