@@ -105,6 +105,8 @@ export function decisionPageQuery(db: Database, query: DecisionQuery) {
         ilike(requestLog.requestedModel, `%${pattern}%`),
         ilike(requestLog.servedModel, `%${pattern}%`),
         ilike(requestLog.rule, `%${pattern}%`),
+        // a model failed over from, or skipped: found by its name as the served one is
+        sql`array_to_string(${requestLog.attemptedModels}, ' ') ilike ${`%${pattern}%`}`,
       )!,
     );
   }

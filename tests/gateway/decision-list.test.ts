@@ -86,6 +86,8 @@ describe.each(testDrivers)('decisions.list on %s', (driver) => {
     expect(ids(await grove.admin.decisions.list({ ...window, model: 'model-x' }))).toEqual(['chatcmpl-retried-x', 'chatcmpl-served-x', 'chatcmpl-skipped', 'chatcmpl-failed', 'chatcmpl-failover']);
     expect(ids(await grove.admin.decisions.list({ ...window, model: 'model-y' }))).toEqual(['chatcmpl-failover']);
     expect(ids(await grove.admin.decisions.list({ ...window, model: 'model-x', outcome: 'error' }))).toEqual(['chatcmpl-failed']);
+    // the free-text search finds them by that model's name too
+    expect(ids(await grove.admin.decisions.list({ ...window, q: 'MODEL-X' }))).toEqual(['chatcmpl-retried-x', 'chatcmpl-served-x', 'chatcmpl-skipped', 'chatcmpl-failed', 'chatcmpl-failover']);
     // pages run across both kinds, each row once
     const first = await grove.admin.decisions.list({ ...window, model: 'model-x', limit: 2 });
     expect(ids(first)).toEqual(['chatcmpl-retried-x', 'chatcmpl-served-x']);
