@@ -123,14 +123,18 @@ export interface AlertResolved extends AlertState {
   type: 'alert.resolved';
 }
 
-/** One model's (or every model's) figures over a few live seconds. Latencies in ms; null without samples. */
-export interface LiveFigures {
+/** What requests add up to, over any span: the sums every figure of Grove's telemetry carries. */
+export interface Counts {
   requests: number;
   errors: number;
   failovers: number;
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
+}
+
+/** One model's (or every model's) figures over a few live seconds. Latencies in ms; null without samples. */
+export interface LiveFigures extends Counts {
   latencyMs: Percentiles | null;
   ttftMs: Percentiles | null;
 }

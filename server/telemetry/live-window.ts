@@ -1,4 +1,4 @@
-import type { LiveFigures } from '../events';
+import type { Counts, LiveFigures } from '../events';
 import { addPairs, histogramPairs, newHistogram, percentilesOf, recordMs, type LatencyHistogram } from './histogram';
 
 /** One second of one model's requests. Reused when the ring comes round: no allocation per second. */
@@ -43,13 +43,7 @@ export interface RequestSample {
  * histograms as `[value µs, count, …]` pairs. Adding parts is adding requests, so a second may come
  * in several parts (a NOTIFY payload is bounded), a histogram's pairs split between them.
  */
-export interface SecondPart {
-  requests: number;
-  errors: number;
-  failovers: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
+export interface SecondPart extends Counts {
   latency?: number[];
   ttft?: number[];
 }

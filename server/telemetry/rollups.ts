@@ -1,4 +1,5 @@
 import { encodeHistogram, recordMs, type HistogramPool, type LatencyHistogram } from './histogram';
+import type { Counts } from '../events';
 import type { RequestSample } from './live-window';
 
 export type BucketSeconds = 60 | 900;
@@ -8,18 +9,12 @@ export type BucketSeconds = 60 | 900;
  * or a quarter of an hour for long ranges), histograms encoded. Several rows may cover the same
  * bucket, model and key (instances of a fleet, requests counted late): readers add them up.
  */
-export interface RollupRow {
+export interface RollupRow extends Counts {
   /** epoch ms, a multiple of bucketSeconds */
   bucketStart: number;
   bucketSeconds: BucketSeconds;
   modelId: string;
   keyId: string;
-  requests: number;
-  errors: number;
-  failovers: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
   /** encoded (./histogram.ts) */
   latency: string;
   ttft: string | null;

@@ -143,7 +143,11 @@ describe.runIf(testDrivers.includes('postgres'))('live figures of a fleet of two
 
   test('each instance\'s ticks and live view hold both instances\' requests, each once', { timeout: 30_000 }, async () => {
     const ticks = new Map<Services, MetricsTick[]>([[first, []], [second, []]]);
-    for (const [services, list] of ticks) services.events.on((event) => void (event.type === 'metrics.tick' && list.push(event)));
+    for (const [services, list] of ticks) {
+      services.events.on((event) => {
+        if (event.type === 'metrics.tick') list.push(event);
+      });
+    }
     const complete = (services: Services) => services.gateway.complete({ body: { model: 'fleet-sim', messages: [{ role: 'user', content: 'hello fleet' }] }, principal, headers: {}, signal: new AbortController().signal });
     const live = (services: Services) => createCaller({ services, principal: services.keys.authenticate(ADMIN_KEY), requestId: 'test' }).metrics.live({ seconds: 60, until: 'completed' });
     // each has heard the other (a second that ends before an instance hears a new peer is not waited for)
@@ -164,7 +168,9 @@ describe.runIf(testDrivers.includes('postgres'))('live figures of a fleet of two
     await new Promise<void>((resolve) => {
       let seen = 0;
       const off = ticked.on((event) => {
-        if (event.type === 'metrics.tick' && ++seen === 2) (off(), resolve());
+        if (event.type !== 'metrics.tick' || ++seen < 2) return;
+        off();
+        resolve();
       });
     });
     expect(counted(ticks.get(first)!)).toBe(8);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Attempt, RequestCompleted } from '../../server/events';
+import type { Attempt, Counts, RequestCompleted } from '../../server/events';
 import { MetricsAggregator } from '../../server/telemetry/aggregator';
 import { resolveRange } from '../../server/telemetry/query-range';
 import { completedAt, modelOf, NO_KEY } from '../../server/telemetry/request-facts';
@@ -23,14 +23,7 @@ const KEYS = ['key_one', 'key_two', undefined];
 const DAY = 86_400_000;
 
 type Grouping = 'model' | 'key' | 'day' | undefined;
-interface Sums {
-  requests: number;
-  errors: number;
-  failovers: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-}
+
 
 /** Generated traffic: requests completing within `spanMs` before `end`, with failovers, errors and refusals. */
 function trafficArbitrary(end: number, spanMs: number, maxLength: number) {
@@ -90,8 +83,8 @@ function localDateOf(time: number, timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(time);
 }
 
-function sums(events: readonly RequestCompleted[]): Sums {
-  const total: Sums = { requests: 0, errors: 0, failovers: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
+function sums(events: readonly RequestCompleted[]): Counts {
+  const total: Counts = { requests: 0, errors: 0, failovers: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
   for (const event of events) {
     total.requests += 1;
     if (event.outcome === 'error') total.errors += 1;
@@ -104,7 +97,7 @@ function sums(events: readonly RequestCompleted[]): Sums {
 }
 
 /** Equal, costs to within float rounding (sums in another order). */
-function expectSums(actual: LooseJson, expected: Sums, where: string): void {
+function expectSums(actual: LooseJson, expected: Counts, where: string): void {
   const { costUsd, ...counts } = expected;
   expect({ requests: actual.requests, errors: actual.errors, failovers: actual.failovers, inputTokens: actual.inputTokens, outputTokens: actual.outputTokens }, where).toEqual(counts);
   expect(Math.abs(actual.costUsd - costUsd), `${where}: cost ${actual.costUsd} vs ${costUsd}`).toBeLessThanOrEqual(1e-9 * Math.max(1, costUsd));
@@ -199,7 +192,7 @@ describe.each(testDrivers)('numbers add up in a running Grove on %s', (driver) =
           sql`select count(*)::int as requests, count(*) filter (where outcome = 'error')::int as errors, coalesce(sum(greatest(json_array_length(attempts::json) - 1, 0)), 0)::int as failovers,
                      coalesce(sum(prompt_tokens), 0)::int as "inputTokens", coalesce(sum(completion_tokens), 0)::int as "outputTokens", coalesce(sum(cost_usd), 0)::float8 as "costUsd"
               from request_log where ${completion} >= ${from}::timestamptz and ${completion} < ${to}::timestamptz`,
-        )) as unknown as Sums[] | { rows: Sums[] };
+        )) as unknown as Counts[] | { rows: Counts[] };
         // postgres.js answers rows, PGlite an object that holds them
         const [logged] = Array.isArray(result) ? result : result.rows;
         expectSums(answer.totals, { ...logged!, inputTokens: Number(logged!.inputTokens), outputTokens: Number(logged!.outputTokens) }, 'against the request log');
