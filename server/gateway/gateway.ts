@@ -17,6 +17,7 @@ import { GroveError } from '../errors';
 import { upstreamFailure } from './gateway-error';
 import { HealthTracker } from './health';
 import { RateLimiter } from './rate-limiter';
+import { preciseNow } from '../clock';
 
 export interface GatewayCall {
   body: ChatRequest;
@@ -90,7 +91,7 @@ export class Gateway {
     private readonly events: EventBus,
     private readonly options: GatewayOptions,
   ) {
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? preciseNow;
     this.health = new HealthTracker(undefined, this.emit);
   }
 

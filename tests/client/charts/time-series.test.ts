@@ -111,6 +111,13 @@ describe('units', () => {
     expect(formatValue(0, 'ms')).toBe('0 ms');
   });
 
+  it('durations under 10 ms keep a decimal, under 1 ms two: a model on the same host is not "0 ms"', () => {
+    expect(formatValue(0.4237, 'ms')).toBe('0.42 ms');
+    expect(formatValue(4.237, 'ms')).toBe('4.2 ms');
+    expect(formatValue(42.37, 'ms')).toBe('42 ms');
+    expect(formatValue(1234.5, 'ms')).toBe('1,235 ms');
+  });
+
   it('a sparkline says what it shows when there is nothing yet', () => {
     expect(sparklineOption('Live p95 latency of a', [null, null]).aria.label.description).toBe('Live p95 latency of a: no data yet.');
     expect(sparklineOption('Live p95 latency of a', [null, 120, 80]).aria.label.description).toBe('Live p95 latency of a: latest 80 ms, highest 120 ms over the last 3 seconds.');

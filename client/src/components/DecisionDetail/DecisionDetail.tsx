@@ -4,6 +4,7 @@ import { describeError } from '../../api/errors';
 import { useTRPC } from '../../api/trpc';
 import { EXCLUSION_TEXT, formatRequestCost } from '../../models/decision-format';
 import { formatClock } from '../../time/reporting-zone';
+import { formatValue } from '../../charts/units';
 import { StatusBadge } from '../StatusBadge/StatusBadge';
 
 /** The full decision of one request: the rule, every candidate with its score or exclusion, the attempts in order, who served, the cost. */
@@ -25,7 +26,7 @@ export function DecisionDetail({ id, timeZone }: { id: string; timeZone: string 
         <Text span ff="monospace" inherit>
           {request.id}
         </Text>{' '}
-        · {formatClock(Date.parse(request.at), timeZone)} ({timeZone}) · asked for <b>{request.requestedModel}</b> · served by <b>{request.servedModel ?? 'no model'}</b> · {request.outcome} ({request.status}) · {request.latencyMs} ms · {formatRequestCost(request.costUsd)}
+        · {formatClock(Date.parse(request.at), timeZone)} ({timeZone}) · asked for <b>{request.requestedModel}</b> · served by <b>{request.servedModel ?? 'no model'}</b> · {request.outcome} ({request.status}) · {formatValue(request.latencyMs, 'ms')} · {formatRequestCost(request.costUsd)}
       </Text>
       <Text size="sm">
         Rule: {detail.rule ? `${detail.rule.name} (priority ${detail.rule.priority})` : 'none matched: the default route'} · strategy {detail.strategy} · chain {detail.chain.join(' → ') || 'empty'}
@@ -88,7 +89,7 @@ export function DecisionDetail({ id, timeZone }: { id: string; timeZone: string 
               </Text>
               <StatusBadge tone={attempt.outcome === 'ok' ? 'good' : attempt.outcome === 'skipped' ? 'neutral' : 'bad'}>{attempt.outcome}</StatusBadge>
               <Text size="xs" c="dimmed">
-                {attempt.latencyMs} ms{attempt.errorKind ? ` · ${attempt.errorKind}` : ''}
+                {formatValue(attempt.latencyMs, 'ms')}{attempt.errorKind ? ` · ${attempt.errorKind}` : ''}
                 {attempt.status ? ` · ${attempt.status}` : ''}
                 {attempt.message ? ` · ${attempt.message}` : ''}
               </Text>
