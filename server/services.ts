@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { readFileSync } from 'node:fs';
 import { openDatabase, type DatabaseHandle } from '../db/client';
 import { projectPath } from '../db/paths';
@@ -17,6 +18,7 @@ import { Alerts } from './alerts/alerts';
 import { WebhookSender } from './alerts/webhook-sender';
 import { Fleet } from './fleet/fleet';
 import { shareLiveSeconds } from './fleet/live-sync';
+import { EventSharing, receivePeerEvents } from './fleet/event-sync';
 import { syncWithPeers } from './peer-sync';
 import { Registry } from './registry/registry';
 import { listAudit, writeAudit, type AuditRow } from './registry/repository';
@@ -113,13 +115,16 @@ export async function createServices(config: Config, logger: Logger): Promise<{ 
     instanceId,
     alerts,
   });
-  wireEvents(events, { logger, requestLog, metrics: config.telemetry ? telemetry.aggregator : undefined, circuits: telemetry.circuits, alerts, feeds }, listenerErrors.report);
+  // on PostgreSQL, the fleet's instances tell each other their events (the console's event feed)
+  const eventSharing = database.notify ? new EventSharing(database.notify, instanceId, logger) : undefined;
+  wireEvents(events, { logger, requestLog, metrics: config.telemetry ? telemetry.aggregator : undefined, circuits: telemetry.circuits, alerts, feeds, peers: eventSharing }, listenerErrors.report);
   telemetry.start();
   keys.usage.start();
   await fleet.start();
   telemetry.addPeers(fleet);
   const alertPeers = await syncAlerts({ database, alerts, logger });
   const livePeers = await shareLiveSeconds({ database, telemetry, instanceId, logger });
+  await receivePeerEvents({ database, feeds, instanceId });
   registry.onCommitted((changes, actor) => emitObjectChanges(events, changes, actor));
   // after the consumers are wired: its first requests are counted like any other
   const demoTraffic = config.demoTraffic ? new DemoTraffic(registry, gateway, logger) : undefined;
@@ -149,6 +154,8 @@ export async function createServices(config: Config, logger: Logger): Promise<{ 
       peers.stop();
       livePeers.stop();
       demoTraffic?.close();
+      // at most a second: a database that is down must not hold up the shutdown
+      await Promise.race([eventSharing?.stop(), delay(1_000, undefined, { ref: false })]);
       await alertPeers.stop();
       webhooks.close();
       await Promise.all([requestLog.flush(), telemetry.close(), keys.usage.close()]);

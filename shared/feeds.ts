@@ -49,9 +49,13 @@ const at = z.string();
 // instance on the same database whose traffic fired it (absent: the answering instance's own)
 const alertFields = { at, alertId: z.string(), metric: z.enum(ALERT_METRICS), modelId: z.string().optional(), value: z.number().nullable(), threshold: z.number(), peerInstance: z.string().optional() };
 
+// peerInstance: on a fleet (several instances on one PostgreSQL), the instance it happened on when
+// that is not the answering one (server/fleet/event-sync.ts)
+const peerInstance = z.string().optional();
+
 export const feedEventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('failover'), at, requestId: z.string(), from: z.string(), to: z.string(), reason: z.string() }),
-  z.object({ type: z.literal('circuit.changed'), at, modelId: z.string(), from: z.string(), to: z.string(), reason: z.string() }),
+  z.object({ type: z.literal('failover'), at, requestId: z.string(), from: z.string(), to: z.string(), reason: z.string(), peerInstance }),
+  z.object({ type: z.literal('circuit.changed'), at, modelId: z.string(), from: z.string(), to: z.string(), reason: z.string(), peerInstance }),
   z.object({
     type: z.literal('model.changed'),
     at,
@@ -60,8 +64,9 @@ export const feedEventSchema = z.discriminatedUnion('type', [
     revision: z.number(),
     actorKeyId: z.string(),
     lifecycle: z.object({ from: z.string().nullable(), to: z.string().nullable() }).optional(),
+    peerInstance,
   }),
-  z.object({ type: z.literal('policy.changed'), at, policyId: z.string(), action: z.string(), revision: z.number(), actorKeyId: z.string() }),
+  z.object({ type: z.literal('policy.changed'), at, policyId: z.string(), action: z.string(), revision: z.number(), actorKeyId: z.string(), peerInstance }),
   z.object({ type: z.literal('alert.fired'), ...alertFields }),
   z.object({ type: z.literal('alert.resolved'), ...alertFields }),
 ]);

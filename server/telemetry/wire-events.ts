@@ -2,6 +2,7 @@ import type { AlertFired, AlertResolved, CircuitChanged, EventBus, GroveEvent, M
 import type { FeedableEvent, LiveFeeds } from '../feeds/live-feeds';
 import type { Logger } from '../logger';
 import type { MetricsAggregator } from './aggregator';
+import type { SharedEvent } from '../fleet/event-sync';
 
 /** Who consumes the bus's events. */
 export interface EventConsumers {
@@ -15,6 +16,8 @@ export interface EventConsumers {
   alerts?: { notify(event: AlertFired | AlertResolved): void };
   /** what the live subscriptions follow (events.feed, metrics.liveFeed) */
   feeds: Pick<LiveFeeds, 'publishEvent' | 'publishTick'>;
+  /** the fleet's other instances' event feeds (server/fleet/event-sync.ts): absent on the embedded database */
+  peers?: { share(event: SharedEvent): void };
 }
 
 /**
@@ -24,7 +27,7 @@ export interface EventConsumers {
  * event, and the producer never sees the error.
  */
 export function wireEvents(bus: EventBus, consumers: EventConsumers, report: (error: unknown, event: GroveEvent) => void): () => void {
-  const { logger, requestLog, metrics, circuits, alerts, feeds } = consumers;
+  const { logger, requestLog, metrics, circuits, alerts, feeds, peers } = consumers;
   const enqueueLog = (event: RequestCompleted) => requestLog.enqueue(event);
   const countRequest = metrics ? (event: RequestCompleted) => metrics.recordRequest(event) : undefined;
   const countCircuit = metrics ? (event: CircuitChanged) => metrics.recordCircuit(event) : undefined;
@@ -40,6 +43,7 @@ export function wireEvents(bus: EventBus, consumers: EventConsumers, report: (er
   const logAlert = (event: AlertFired | AlertResolved) => logger.warn(event, event.type === 'alert.fired' ? 'alert fired' : 'alert resolved');
   const feedEvent = (event: FeedableEvent) => feeds.publishEvent(event);
   const feedTick = (event: MetricsTick) => feeds.publishTick(event);
+  const tellPeers = peers ? (event: SharedEvent) => peers.share(event) : undefined;
 
   function deliver<E extends GroveEvent>(consume: (event: E) => void, event: E): void {
     try {
@@ -60,6 +64,7 @@ export function wireEvents(bus: EventBus, consumers: EventConsumers, report: (er
         if (storeCircuit) deliver(storeCircuit, event);
         deliver(logCircuit, event);
         deliver(feedEvent, event);
+        if (tellPeers) deliver(tellPeers, event);
         return;
       // the webhook (queued, sent off this turn), the live events feed, and a line an operator can grep for
       case 'alert.fired':
@@ -68,11 +73,12 @@ export function wireEvents(bus: EventBus, consumers: EventConsumers, report: (er
         deliver(feedEvent, event);
         deliver(logAlert, event);
         return;
-      // told as they happen, on the live events feed; the figures come from request.completed
+      // told as they happen, on the live events feed (the fleet's); the figures come from request.completed
       case 'failover':
       case 'model.changed':
       case 'policy.changed':
         deliver(feedEvent, event);
+        if (tellPeers) deliver(tellPeers, event);
         deliver(logDebug, event);
         return;
       // one per failed call: the failover (or the request's outcome) tells the feed, this only the debug log

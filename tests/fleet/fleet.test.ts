@@ -176,4 +176,23 @@ describe.runIf(testDrivers.includes('postgres'))('live figures of a fleet of two
     expect(counted(ticks.get(first)!)).toBe(8);
     expect(counted(ticks.get(second)!)).toBe(8);
   });
+
+  test('each instance\'s event feed holds the other\'s changes and failovers, marked with where they happened', { timeout: 30_000 }, async () => {
+    const controller = new AbortController();
+    const seen: Array<Record<string, unknown>> = [];
+    const following = (async () => {
+      for await (const [, item] of second.feeds.events.follow({ recent: 0 }, controller.signal)) seen.push(item as Record<string, unknown>);
+    })().catch(() => {});
+    await first.registry.apply('test', [{ ...simulated, metadata: { id: 'fleet-sim-2' } }]);
+    await waitFor(() => seen.some((event) => event.type === 'model.changed' && event.modelId === 'fleet-sim-2'), { what: 'the first instance\'s change in the second\'s feed' });
+    expect(seen.find((event) => event.modelId === 'fleet-sim-2')).toMatchObject({ type: 'model.changed', action: 'create', peerInstance: first.fleet.instanceId });
+    // a failover on the first instance (its own event) reaches the second too
+    first.events.emit({ type: 'failover', at: Date.now(), requestId: 'chatcmpl-fleet', from: 'fleet-sim', to: 'fleet-sim-2', reason: 'upstream answered 503' });
+    await waitFor(() => seen.some((event) => event.type === 'failover'), { what: 'the failover in the second\'s feed' });
+    expect(seen.find((event) => event.type === 'failover')).toMatchObject({ requestId: 'chatcmpl-fleet', peerInstance: first.fleet.instanceId });
+    // and the second's own feed does not hear its own events twice
+    expect(seen.filter((event) => event.peerInstance === second.fleet.instanceId)).toEqual([]);
+    controller.abort();
+    await following;
+  });
 });

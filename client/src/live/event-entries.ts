@@ -31,8 +31,17 @@ export function actionText(action: string): string {
   return { create: 'created', update: 'updated', delete: 'deleted' }[verb!] ?? action;
 }
 
-/** `id` is the feed's tracked id: unique, so React keys stay stable when entries are added on top. */
+/**
+ * `id` is the feed's tracked id: unique, so React keys stay stable when entries are added on top.
+ * On a fleet, an event of another instance says which.
+ */
 export function describeEvent(id: string, event: FeedEvent | FeedGap): EventEntry {
+  const entry = describeOwnEvent(id, event);
+  const peer = event.type === 'feed.gap' ? undefined : event.peerInstance;
+  return peer ? { ...entry, text: `${entry.text} · on instance ${peer}` } : entry;
+}
+
+function describeOwnEvent(id: string, event: FeedEvent | FeedGap): EventEntry {
   const base = { key: id, at: event.at };
   switch (event.type) {
     case 'failover':

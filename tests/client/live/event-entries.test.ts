@@ -22,6 +22,11 @@ describe('describeEvent', () => {
     expect(describeEvent('6', { type: 'policy.changed', at, policyId: 'default', action: 'rollback:1', revision: 2, actorKeyId: 'admin' })).toMatchObject({ href: '/routing', tone: 'neutral', text: 'Routing policy default rolled back to revision 1 (revision 2) by admin' });
   });
 
+  it('on a fleet, says which other instance an event happened on', () => {
+    expect(describeEvent('8', { type: 'failover', at, requestId: 'r1', from: 'a', to: 'b', reason: 'upstream 503', peerInstance: '3f9a0c1d2e4b' }).text).toBe('a → b: upstream 503 · on instance 3f9a0c1d2e4b');
+    expect(describeEvent('9', { type: 'alert.fired', at, alertId: 'slow', metric: 'error_rate', value: null, threshold: 0.2, peerInstance: '3f9a0c1d2e4b' }).text).toBe('slow: no requests in its window · on instance 3f9a0c1d2e4b');
+  });
+
   it('says an alert in words with its value and threshold, and a gap as a gap', () => {
     expect(describeEvent('7', { type: 'alert.fired', at, alertId: 'slow', metric: 'p95_latency_ms', modelId: 'gpt', value: 2400, threshold: 2000 })).toMatchObject({
       label: 'Alert fired',
