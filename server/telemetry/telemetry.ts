@@ -84,14 +84,16 @@ export class Telemetry {
       // process started: ticks then come when the second has ended, and the fleet's instances
       // publish their seconds at about the same moment, so none waits long for another's
       let timer: NodeJS.Timeout;
-      const schedule = () => {
+      const schedule = (afterMs: number) => {
+        const at = this.now() + afterMs;
         timer = setTimeout(() => {
           this.tick();
-          schedule();
-        }, 1_000 - (this.now() % 1_000) + TICK_OFFSET_MS);
+          schedule(0);
+        }, afterMs + 1_000 - (at % 1_000) + TICK_OFFSET_MS);
         timer.unref();
       };
-      schedule();
+      // the first tick a second on at least: the second it covers is one this process counted whole
+      schedule(1_000);
       this.stops.push(() => clearTimeout(timer));
     }
     this.circuits.start();
