@@ -29,15 +29,20 @@ const ALERT = 'journey-mini-circuit';
 
 let receiver: FakeWebhook | null = null;
 
-/** An application's call: the OpenAI SDK, the task type in Grove's header. Who served it, or the error's status. */
-async function summarize(baseUrl: string, key: string): Promise<{ model: string | null; status: number }> {
+/**
+ * An application's call: the OpenAI SDK, the task type in Grove's header. Who served it, or the
+ * error's status with what Grove said and its decision's chain (so that a failure explains itself).
+ */
+async function summarize(baseUrl: string, key: string): Promise<{ model: string | null; status: number | string }> {
   const openai = new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: key, maxRetries: 0, timeout: TIMEOUT, defaultHeaders: { 'x-grove-task-type': 'summarize' } });
   try {
     const completion = await openai.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'Summarize: the operator watched the fleet.' }] });
     return { model: completion.model, status: 200 };
   } catch (error) {
-    if (error instanceof OpenAI.APIError && error.status !== undefined) return { model: null, status: error.status };
-    throw error;
+    if (!(error instanceof OpenAI.APIError) || error.status === undefined) throw error;
+    const decisionId = error.headers?.get('x-grove-decision-id');
+    const decision = decisionId ? await fetch(`${baseUrl}/api/v1/decisions/${decisionId}`, { headers: { authorization: `Bearer ${key}` } }).then((response) => response.text()).catch(() => '') : '';
+    return { model: null, status: `${error.status}: ${error.message}; decision ${decisionId ?? 'none'} ${decision.slice(0, 1_500)}` };
   }
 }
 
