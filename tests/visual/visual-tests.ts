@@ -34,14 +34,22 @@ const serverMoments = (page: Page) => [page.locator('time')];
  */
 const MONTHS = String.raw`\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b`;
 async function steadyServerMoments(page: Page) {
-  await page.locator('time').evaluateAll(
-    (elements, months) => {
-      for (const element of elements) {
-        element.textContent = (element.textContent ?? '').replace(new RegExp(months, 'g'), 'Mar').replace(/\d+/g, (digits) => '0'.repeat(Math.max(2, digits.length)));
+  // and again whenever the page renders one anew (a query refetched, a row re-mounted) before the
+  // screenshot: a model-history run once caught a revision time re-rendered unnormalised, 8 px narrower.
+  // a string, not a function: tsx names the functions it compiles with a helper the page lacks
+  await page.evaluate(`(() => {
+    const months = new RegExp(${JSON.stringify(MONTHS)}, 'g');
+    const steady = () => {
+      for (const element of document.querySelectorAll('time')) {
+        const text = element.textContent ?? '';
+        const next = text.replace(months, 'Mar').replace(/\\d+/g, (digits) => '0'.repeat(Math.max(2, digits.length)));
+        // written only when it changes: the observer then sees no change of its own to answer
+        if (next !== text) element.textContent = next;
       }
-    },
-    MONTHS,
-  );
+    };
+    steady();
+    new MutationObserver(steady).observe(document.body, { subtree: true, childList: true, characterData: true });
+  })()`);
 }
 
 /**
