@@ -1,5 +1,6 @@
 import { encodeHistogram, recordMs, type HistogramPool, type LatencyHistogram } from './histogram';
 import type { Counts } from '../events';
+import { addCounts } from './counts';
 import type { RequestSample } from './live-window';
 
 export type BucketSeconds = 60 | 900;
@@ -52,12 +53,7 @@ export class Rollup {
 
   /** Adds a closed rollup of a shorter bucket inside this one. */
   merge(other: Rollup, pool: HistogramPool): void {
-    this.requests += other.requests;
-    this.errors += other.errors;
-    this.failovers += other.failovers;
-    this.inputTokens += other.inputTokens;
-    this.outputTokens += other.outputTokens;
-    this.costUsd += other.costUsd;
+    addCounts(this, other);
     this.latency.add(other.latency);
     if (other.ttft) (this.ttft ??= pool.take()).add(other.ttft);
   }

@@ -1,5 +1,6 @@
 import type { Percentiles } from '../events';
 import type { Totals } from '../../shared/metrics';
+import { addCounts } from './counts';
 import { addEncoded, newHistogram, percentilesOf } from './histogram';
 import { echoRange, type ResolvedRange } from './query-range';
 import type { RollupRow } from './rollups';
@@ -18,14 +19,7 @@ export function emptyTotals(): Totals {
 
 export function totalsOf(rows: readonly RollupRow[]): Totals {
   const totals = emptyTotals();
-  for (const row of rows) {
-    totals.requests += row.requests;
-    totals.errors += row.errors;
-    totals.failovers += row.failovers;
-    totals.inputTokens += row.inputTokens;
-    totals.outputTokens += row.outputTokens;
-    totals.costUsd += row.costUsd;
-  }
+  for (const row of rows) addCounts(totals, row);
   return totals;
 }
 
