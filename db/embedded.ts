@@ -22,7 +22,10 @@ export interface EmbeddedClient {
 
 export interface EmbeddedDatabase {
   client: EmbeddedClient;
-  /** COPY … FROM a blob of COPY text, in the worker */
+  /**
+   * COPY … FROM a blob of COPY text, in the worker. Bytes that are the whole of their ArrayBuffer
+   * are moved there, not copied: the caller's buffer is empty (detached) once this is called.
+   */
   copy(statement: string, rows: string | Uint8Array<ArrayBuffer>): Promise<void>;
   /** Called once if the worker dies (it threw, ran out of memory, was terminated): every call fails from then on. */
   onFailure(listener: (error: Error) => void): void;
@@ -124,14 +127,14 @@ function connect(thread: Worker): EmbeddedDatabase {
   thread.on('error', (error) => fail(new DatabaseUnavailableError('unreachable', `the embedded database stopped: ${error.message}`, { cause: error })));
   thread.on('exit', (code) => fail(closing ? new DatabaseUnavailableError('unreachable', 'the embedded database is closed') : new DatabaseUnavailableError('unreachable', `the embedded database stopped: its thread exited with code ${code}`)));
 
-  const call = <T>(request: Call): Promise<T> => {
+  const call = <T>(request: Call, transfer: ArrayBuffer[] = []): Promise<T> => {
     if (gone) return Promise.reject(gone);
     if (closing && request.op !== 'close') return Promise.reject(new DatabaseUnavailableError('unreachable', 'the embedded database is closed'));
     const id = nextId++;
     if (pending.size === 0) thread.ref();
     return new Promise<T>((resolve, reject) => {
       pending.set(id, { resolve: resolve as (result: unknown) => void, reject });
-      thread.postMessage({ ...request, id } satisfies Request);
+      thread.postMessage({ ...request, id } satisfies Request, transfer);
     });
   };
 
@@ -163,7 +166,7 @@ function connect(thread: Worker): EmbeddedDatabase {
   return {
     client,
     thread,
-    copy: (statement, rows) => call({ op: 'copy', statement, rows }),
+    copy: (statement, rows) => call({ op: 'copy', statement, rows }, ownBuffer(rows)),
     onFailure: (listener) => void listeners.push(listener),
     async close() {
       if (closing || gone) return;
@@ -172,6 +175,16 @@ function connect(thread: Worker): EmbeddedDatabase {
       await thread.terminate();
     },
   };
+}
+
+/**
+ * The buffer of a batch that is the whole of its own ArrayBuffer (what Buffer.concat makes of
+ * anything past 4 KB): moved to the worker rather than copied into the message, so that neither
+ * thread keeps a dead copy until its next garbage collection. A view into a shared buffer (Node's
+ * pool of small buffers) is copied as before: moving it would take the pool away from everyone.
+ */
+function ownBuffer(rows: string | Uint8Array<ArrayBuffer>): ArrayBuffer[] {
+  return typeof rows !== 'string' && rows.byteOffset === 0 && rows.byteLength === rows.buffer.byteLength ? [rows.buffer] : [];
 }
 
 /** The worker sent the text of the columns whose types have parsers here: they run on this side. */
