@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { setFlagsFromString } from 'node:v8';
+import { Worker } from 'node:worker_threads';
+import { extract } from 'tar';
 import { DatabaseUnavailableError } from './deadline';
 import { restoreError, type Call, type QueryResult, type Reply, type Request, type Started, type WorkerStart } from './embedded-protocol';
 import { projectPath } from './paths';
 import { settingParams } from './pglite-settings';
+import { usableTemplate } from './pglite-template';
 import { makePrivateFolder, makeTreePrivate } from './private-folder';
 
 /** What drizzle's PGlite driver passes with a query: the row shape, and parsers for some column types. */
@@ -51,8 +53,9 @@ const WORKER_LIMITS = { maxYoungGenerationSizeMb: 3 };
 
 /**
  * Opens the embedded database (PGlite) on a worker thread of its own, its migrations applied. A new
- * data folder is made first by a worker that then exits, so that the memory of making it (initdb,
- * when the template does not fit the installed PGlite) is given back before serving starts.
+ * data folder is the template (./pglite-template.ts), extracted here before the worker starts; when
+ * the template does not fit the installed PGlite, it is made by initdb in a worker that then exits,
+ * so that the memory of making it is given back before serving starts.
  */
 export async function openEmbedded(dataDir: string | undefined): Promise<EmbeddedDatabase> {
   const migrationsFolder = projectPath('db', 'migrations');
@@ -64,10 +67,24 @@ export async function openEmbedded(dataDir: string | undefined): Promise<Embedde
   // so this changes nothing for it; V8 reads the flag only as an isolate is created.
   setFlagsFromString('--max-semi-space-size=0');
   if (dataDir && !existsSync(join(dataDir, 'PG_VERSION'))) {
-    const creator = new Worker(WORKER_URL, { workerData: { job: 'create', dataDir, migrationsFolder, settings } satisfies WorkerStart, resourceLimits: WORKER_LIMITS });
-    const exited = new Promise((resolve) => creator.once('exit', resolve));
-    await started(creator);
-    await exited;
+    const template = usableTemplate();
+    if (template) {
+      // Here, synchronously, before anything is served: 38 MB of files stream through in pieces
+      // that die at once. In a worker of its own (a thread and a JavaScript heap for one file), or
+      // in the serving worker, or here but asynchronously (node-tar then queues decompressed data
+      // ahead of the writes), the process's peak under the benchmark's load was 6-15 MB higher:
+      // what a thread frees stays in the allocator's arenas (2026-12-07, 234-241 MB with a worker,
+      // 236-239 in the serving one, 229-230 asynchronously here, 224-233 synchronously here; the
+      // first start's own peak 204-221 MB, but 223-229 asynchronously here). It takes ~0.5 s.
+      // PG_VERSION is the template's last entry, so a half-extracted folder is extracted again.
+      // Reads of 256 KB, not the 4.5 MB file at once.
+      extract({ file: template, cwd: dataDir, maxReadSize: 256 * 1024, sync: true });
+    } else {
+      const creator = new Worker(WORKER_URL, { workerData: { job: 'create', dataDir, migrationsFolder, settings } satisfies WorkerStart, resourceLimits: WORKER_LIMITS });
+      const exited = new Promise((resolve) => creator.once('exit', resolve));
+      await started(creator);
+      await exited;
+    }
   }
   const thread = new Worker(WORKER_URL, { workerData: { job: 'serve', dataDir, migrationsFolder, settings } satisfies WorkerStart, resourceLimits: WORKER_LIMITS });
   await started(thread);
