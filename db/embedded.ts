@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
@@ -53,9 +55,9 @@ const WORKER_LIMITS = { maxYoungGenerationSizeMb: 3 };
 
 /**
  * Opens the embedded database (PGlite) on a worker thread of its own, its migrations applied. A new
- * data folder is the template (./pglite-template.ts), extracted here before the worker starts; when
- * the template does not fit the installed PGlite, it is made by initdb in a worker that then exits,
- * so that the memory of making it is given back before serving starts.
+ * data folder is the template (./pglite-template.ts), extracted by a short-lived process before the
+ * worker starts; when the template does not fit the installed PGlite, it is made by initdb in a
+ * worker that then exits, so that the memory of making it is given back before serving starts.
  */
 export async function openEmbedded(dataDir: string | undefined): Promise<EmbeddedDatabase> {
   const migrationsFolder = projectPath('db', 'migrations');
@@ -69,16 +71,7 @@ export async function openEmbedded(dataDir: string | undefined): Promise<Embedde
   if (dataDir && !existsSync(join(dataDir, 'PG_VERSION'))) {
     const template = usableTemplate();
     if (template) {
-      // Here, synchronously, before anything is served: 38 MB of files stream through in pieces
-      // that die at once. In a worker of its own (a thread and a JavaScript heap for one file), or
-      // in the serving worker, or here but asynchronously (node-tar then queues decompressed data
-      // ahead of the writes), the process's peak under the benchmark's load was 6-15 MB higher:
-      // what a thread frees stays in the allocator's arenas (2026-12-07, 234-241 MB with a worker,
-      // 236-239 in the serving one, 229-230 asynchronously here, 224-233 synchronously here; the
-      // first start's own peak 204-221 MB, but 223-229 asynchronously here). It takes ~0.5 s.
-      // PG_VERSION is the template's last entry, so a half-extracted folder is extracted again.
-      // Reads of 256 KB, not the 4.5 MB file at once.
-      extract({ file: template, cwd: dataDir, maxReadSize: 256 * 1024, sync: true });
+      extractTemplate(template, dataDir);
     } else {
       const creator = new Worker(WORKER_URL, { workerData: { job: 'create', dataDir, migrationsFolder, settings } satisfies WorkerStart, resourceLimits: WORKER_LIMITS });
       const exited = new Promise((resolve) => creator.once('exit', resolve));
@@ -92,6 +85,29 @@ export async function openEmbedded(dataDir: string | undefined): Promise<Embedde
   // others: the folder holds API key hashes and encrypted secrets (./private-folder.ts).
   if (dataDir) makeTreePrivate(dataDir);
   return connect(thread);
+}
+
+/** A short-lived Node process's script: extract the template (argv: file, folder, node-tar's entry). */
+const EXTRACT = 'const [file, cwd, tar] = process.argv.slice(1); require(tar).extract({ file, cwd, sync: true, maxReadSize: 256 * 1024 });';
+
+/**
+ * Extracts the template into a new data folder in a Node process of its own, which exits: the 38 MB
+ * of files pass through zlib in 16 KB buffers that only a garbage collection frees, and this
+ * thread's young generation (semi-spaces of 6 MB) let ~27 MB of them pile up, which the allocator
+ * then kept. Measured 2026-12-07, embedded Groves on fresh folders side by side under the
+ * benchmark's loads, peak RSS during the first start / under the load: extracting in a worker
+ * that then exited (as before) 204-216 / 232-241 MB; in the serving worker 207-210 / 236-239; on
+ * this thread 209-229 / 224-233; in a process of its own 201-204 / 227. Nothing is served yet: the
+ * server waits for it (~0.5 s on the loaded 2-core machine). PG_VERSION is the template's last
+ * entry, so a half-extracted folder is extracted again. Should no process start, it runs here.
+ */
+function extractTemplate(template: string, dataDir: string): void {
+  const tar = createRequire(import.meta.url).resolve('tar');
+  // NODE_OPTIONS stays with the server (an --inspect there would take the same port)
+  const { NODE_OPTIONS: _options, ...env } = process.env;
+  const child = spawnSync(process.execPath, ['-e', EXTRACT, template, dataDir, tar], { env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  if (child.error) extract({ file: template, cwd: dataDir, maxReadSize: 256 * 1024, sync: true });
+  else if (child.status !== 0) throw new Error(`extracting the embedded database's template failed: ${child.stderr.trim() || `exit ${child.status ?? child.signal}`}`);
 }
 
 /** Resolves when the worker says its job is done or it is ready; rejects with its error, or if it dies first. */
