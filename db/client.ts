@@ -18,6 +18,9 @@ export interface DatabaseHandle {
    * Bulk-loads rows given in COPY's text format (tab-separated fields, `\\N` for null, one row per
    * line) into some columns of a table, in one statement: about half the database's work per row
    * of an INSERT. All or nothing: a bad row fails the whole call with the database's error.
+   * The rows are handed over: on the embedded database, bytes that fill their own ArrayBuffer are
+   * moved to its thread (the caller's buffer is detached), so a caller that wants them again keeps
+   * its own copy.
    */
   copyIn(table: string, columns: readonly string[], rows: string | Uint8Array<ArrayBuffer>): Promise<void>;
   close(): Promise<void>;

@@ -8,8 +8,10 @@
 export interface WorkerStart {
   /**
    * `create`: make a new data folder (from the template, else with initdb) and exit, so that the
-   * memory initdb takes is given back with the thread. `serve`: open the database, apply the
-   * migrations, answer requests.
+   * memory initdb takes is given back with the thread; a usable template is extracted before any
+   * worker starts (./embedded.ts), so this runs only when initdb must. `serve`: open the database
+   * (a folder without PG_VERSION is made first, as `create` would), apply the migrations, answer
+   * requests.
    */
   job: 'create' | 'serve';
   /** the data folder; absent means in memory */

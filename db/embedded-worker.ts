@@ -91,6 +91,21 @@ async function query(request: Extract<Request, { op: 'query' }>): Promise<QueryR
   return { rows, fields, affectedRows };
 }
 
+/**
+ * The batch as PGlite's /dev/blob reads it. PGlite asks the blob of a query for its bytes
+ * (`arrayBuffer()`, @electric-sql/pglite 0.5: nothing else) and reads /dev/blob from them; a real
+ * Blob would copy a batch twice more (into the Blob, then out of it), each copy garbage until the
+ * worker's next collection. The batch usually arrives as a buffer of its own (moved, not copied,
+ * by ./embedded.ts); a view into a larger one is cut out. tests/db/embedded.test.ts writes batches
+ * both ways.
+ */
+function asBlob(rows: string | Uint8Array<ArrayBuffer>): Blob {
+  if (typeof rows === 'string') return new Blob([rows]);
+  const bytes = rows.byteOffset === 0 && rows.byteLength === rows.buffer.byteLength ? rows.buffer : rows.slice().buffer;
+  const blob: Pick<Blob, 'arrayBuffer'> = { arrayBuffer: () => Promise.resolve(bytes) };
+  return blob as Blob;
+}
+
 async function answer(request: Request): Promise<unknown> {
   switch (request.op) {
     case 'query':
@@ -101,7 +116,7 @@ async function answer(request: Request): Promise<unknown> {
     case 'rollback':
       return end(request.transaction, request.op === 'commit');
     case 'copy':
-      await pg.query(request.statement, [], { blob: new Blob([request.rows]) });
+      await pg.query(request.statement, [], { blob: asBlob(request.rows) });
       return null;
     case 'close':
       await pg.close();

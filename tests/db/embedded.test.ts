@@ -4,7 +4,7 @@ import { openDatabase, type DatabaseHandle } from '../../db/client';
 import { DatabaseUnavailableError } from '../../db/deadline';
 import { installedPgliteVersion, TEMPLATE_FOLDER, templateName, usableTemplate } from '../../db/pglite-template';
 import type { RequestCompleted } from '../../server/events';
-import { copyLine, databaseSink } from '../../server/gateway/log-sink';
+import { copyLine, databaseSink, LOG_COLUMNS } from '../../server/gateway/log-sink';
 import { completed } from '../telemetry/requests';
 
 /** The embedded database (PGlite) runs on a worker thread of its own; these are what that promises. */
@@ -52,6 +52,23 @@ describe('the embedded database', () => {
     // on a shared machine a busy neighbour alone can keep a thread off the cores for 100 ms or more.
     expect(writeMs).toBeGreaterThan(200);
     expect(longestGapMs).toBeLessThan(writeMs / 4);
+  });
+
+  it('writes a batch that fills its own buffer (moved to the worker) and one that is a view into a larger buffer (copied)', { timeout: 60_000 }, async () => {
+    database = await openDatabase({});
+    const lines = (from: number, count: number) => Array.from({ length: count }, (_, index) => copyLine(event(from + index))).join('');
+    const own = Buffer.from(lines(0, 50));
+    expect(own.byteOffset === 0 && own.byteLength === own.buffer.byteLength).toBe(true);
+    const pooled = Buffer.from(lines(50, 1));
+    expect(pooled.byteLength).toBeLessThan(pooled.buffer.byteLength);
+    const poolBytes = pooled.buffer.byteLength;
+    await database.copyIn('request_log', LOG_COLUMNS, own);
+    await database.copyIn('request_log', LOG_COLUMNS, pooled);
+    // the bytes that filled their buffer were moved; Node's pool of small buffers was left alone
+    expect(own.buffer.byteLength).toBe(0);
+    expect(pooled.buffer.byteLength).toBe(poolBytes);
+    const [{ count }] = (await rowsOf(database, sql`select count(*)::int as count from request_log`)) as [{ count: number }];
+    expect(count).toBe(51);
   });
 
   it('reports the death of its thread, and fails every call from then on instead of hanging', { timeout: 60_000 }, async () => {
