@@ -44,6 +44,8 @@ export class MetricsAggregator {
   private readonly peerWindows = new Map<string, LiveWindow>();
   /** the last second a tick was made for (`ticks`) */
   private lastTicked: number | undefined;
+  /** before the first tick: the earliest second a request was counted in, so that the first tick starts there */
+  private firstCounted: number | undefined;
   /**
    * Every model's requests in one window too: a rule on all models reads 60 slots instead of 60
    * per model (merging 1,200 latency histograms for 20 busy models took ~30 ms a second; recording
@@ -73,10 +75,12 @@ export class MetricsAggregator {
     const modelId = modelOf(event);
     const time = completedAt(event);
 
+    const second = Math.floor(time / 1000);
+    if (this.lastTicked === undefined && !(second >= this.firstCounted!)) this.firstCounted = second;
     let window = this.windows.get(modelId);
     if (!window) this.windows.set(modelId, (window = new LiveWindow(this.options.liveSeconds)));
-    window.record(Math.floor(time / 1000), sample);
-    this.overallWindow.record(Math.floor(time / 1000), sample);
+    window.record(second, sample);
+    this.overallWindow.record(second, sample);
     this.minutes.rollupFor(time, modelId, event.keyId ?? NO_KEY).record(sample, this.pool);
 
     const totals = this.totals.forModel(modelId);
@@ -94,8 +98,8 @@ export class MetricsAggregator {
   }
 
   /**
-   * A tick for every second completed since the last one ticked, oldest first (the first call: the
-   * second before `now`'s). A timer that fires late skips no second and one that fires twice in a
+   * A tick for every second completed since the last one ticked, oldest first (the first call: from
+   * the first second a request was counted in, or else the second before `now`'s). A timer that fires late skips no second and one that fires twice in a
    * second repeats none, so the ticks a consumer adds up hold every request once. A gap longer
    * than the live window starts at its oldest second. Forgets models idle for a whole window.
    */
@@ -106,7 +110,7 @@ export class MetricsAggregator {
   /** The seconds `ticks` would tick now (epoch seconds), each handed out once: see `ticks`. */
   completedSeconds(now: number): number[] {
     const last = Math.floor(now / 1000) - 1;
-    const first = this.lastTicked === undefined ? last : Math.max(this.lastTicked + 1, last - this.options.liveSeconds + 1);
+    const first = Math.max(this.lastTicked === undefined ? Math.min(this.firstCounted ?? last, last) : this.lastTicked + 1, last - this.options.liveSeconds + 1);
     if (first > last) return [];
     const seconds: number[] = [];
     for (let second = first; second <= last; second++) seconds.push(second);

@@ -109,11 +109,27 @@ describe('the metrics aggregator', () => {
     const view = aggregator.live(now, 60);
     expect(view.overall.requests).toBe(10);
     expect(view.to - view.from).toBe(10_000);
-    const [tick] = aggregator.ticks(now);
+    // the first ticks: every second counted that the window still holds, up to the one that just ended
+    const ticks = aggregator.ticks(now);
+    expect(ticks.map((tick) => (tick.second - T0) / 1000)).toEqual([19, 20, 21, 22, 23, 24, 25, 26, 27, 28]);
+    const tick = ticks.at(-1);
     expect(tick).toMatchObject({ type: 'metrics.tick', second: T0 + 28_000, overall: { requests: 1 }, models: [{ modelId: 'model-a', requests: 1 }] });
     expectClose(tick!.overall.latencyMs!.p50, 29);
     // a minute later, with no traffic, the model is forgotten
     expect(aggregator.ticks(now + 60_000).at(-1)!.models).toEqual([]);
+  });
+
+  it('the first tick starts at the first second a request was counted in: none is left out at the start', () => {
+    const aggregator = new MetricsAggregator({ liveSeconds: 10 });
+    // counted in second 0, before the process's first tick, which comes in second 2
+    aggregator.recordRequest(completed({ at: T0 + 400, latencyMs: 10 }));
+    const ticks = aggregator.ticks(T0 + 2_020);
+    expect(ticks.map((tick) => [(tick.second - T0) / 1000, tick.overall.requests])).toEqual([
+      [0, 1],
+      [1, 0],
+    ]);
+    // without any request, the first tick is the second that just ended
+    expect(new MetricsAggregator().ticks(T0 + 2_020).map((tick) => (tick.second - T0) / 1000)).toEqual([1]);
   });
 
   it('ticks every second once: a late timer makes up the seconds it missed, an early one repeats none', () => {
