@@ -6,8 +6,12 @@
  */
 export type Steps<T> = Generator<void, T, void>;
 
-/** how many items a loop handles between two yields: well under a millisecond of work */
-export const ITEMS_PER_STEP = 256;
+/**
+ * How many items a loop handles between two yields: well under a millisecond of work even where an
+ * item costs tens of µs (compiling a model, building its event) on a loaded machine. A yield is
+ * only a chance to pause; the caller's clock decides whether it does.
+ */
+export const ITEMS_PER_STEP = 64;
 
 export function finishSteps<T>(steps: Steps<T>): T {
   for (;;) {

@@ -42,7 +42,8 @@ export class EventSharing {
   share(event: SharedEvent): void {
     if (this.stopped) return;
     this.queue.push(toFeedEvent(event));
-    if (this.queue.length > EVENTS_FEED_CAPACITY) this.queue.splice(0, this.queue.length - EVENTS_FEED_CAPACITY);
+    // trimmed in one go once it holds twice what is kept: one splice per event of a 10,000-event burst shifted the whole queue each time
+    if (this.queue.length >= 2 * EVENTS_FEED_CAPACITY) this.queue.splice(0, this.queue.length - EVENTS_FEED_CAPACITY);
     if (!this.timer) {
       this.timer = setTimeout(() => this.flush(), FLUSH_MS);
       this.timer.unref();
@@ -52,7 +53,7 @@ export class EventSharing {
   /** Sends what is queued, in payloads under NOTIFY's bound, after the batch before it. */
   flush(): Promise<void> {
     this.timer = null;
-    const events = this.queue;
+    const events = this.queue.slice(-EVENTS_FEED_CAPACITY);
     this.queue = [];
     if (events.length === 0) return this.sending;
     const payloads = encodeEvents(this.instanceId, events);
@@ -100,10 +101,16 @@ export function encodeEvents(instance: string, events: readonly FeedEvent[], max
   return payloads;
 }
 
-/** A notice's payload, or undefined when it is not one (another version, another program on the channel). */
-export function parseEvents(payload: string): { instance: string; events: FeedEvent[] } | undefined {
+/**
+ * A notice's payload, or undefined when it is not one (another version, another program on the
+ * channel) or is `ownInstance`'s: an instance hears its own notices too, and checking those (a
+ * 10,000-model apply sends hundreds of events) would be work for nothing.
+ */
+export function parseEvents(payload: string, ownInstance?: string): { instance: string; events: FeedEvent[] } | undefined {
   try {
-    const parsed = messageSchema.safeParse(JSON.parse(payload));
+    const json: unknown = JSON.parse(payload);
+    if (ownInstance !== undefined && (json as { instance?: unknown } | null)?.instance === ownInstance) return undefined;
+    const parsed = messageSchema.safeParse(json);
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
@@ -115,8 +122,8 @@ export async function receivePeerEvents(input: { database: Pick<DatabaseHandle, 
   const { database, feeds, instanceId } = input;
   if (!database.listen) return;
   await database.listen(CHANNEL, (payload) => {
-    const message = parseEvents(payload);
-    if (!message || message.instance === instanceId) return;
+    const message = parseEvents(payload, instanceId);
+    if (!message) return;
     for (const event of message.events) {
       // an alert a peer forwards is already marked, and alert-sync brings it anyway
       if (event.type === 'alert.fired' || event.type === 'alert.resolved') continue;

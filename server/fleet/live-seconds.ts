@@ -53,10 +53,15 @@ const messageSchema = z.object({
     .max(10_000),
 });
 
-/** A notice's payload, or undefined when it is not one (another version, another program on the channel). */
-export function parseLiveSecond(payload: string): LiveSecondMessage | undefined {
+/**
+ * A notice's payload, or undefined when it is not one (another version, another program on the
+ * channel) or is `ownInstance`'s: an instance hears its own notices too, and needs no check of them.
+ */
+export function parseLiveSecond(payload: string, ownInstance?: string): LiveSecondMessage | undefined {
   try {
-    const parsed = messageSchema.safeParse(JSON.parse(payload));
+    const json: unknown = JSON.parse(payload);
+    if (ownInstance !== undefined && (json as { instance?: unknown } | null)?.instance === ownInstance) return undefined;
+    const parsed = messageSchema.safeParse(json);
     return parsed.success && parsed.data.part < parsed.data.parts ? parsed.data : undefined;
   } catch {
     return undefined;

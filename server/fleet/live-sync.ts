@@ -48,8 +48,8 @@ export async function shareLiveSeconds(input: { database: Pick<DatabaseHandle, '
   });
 
   await listen(LIVE_CHANNEL, (payload) => {
-    const message = parseLiveSecond(payload);
-    if (message && message.instance !== instanceId) telemetry.receivePeerSecond(message);
+    const message = parseLiveSecond(payload, instanceId);
+    if (message) telemetry.receivePeerSecond(message);
   });
   return {
     stop() {

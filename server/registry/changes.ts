@@ -46,12 +46,15 @@ export async function writeChanges(transaction: repository.Transaction, changes:
     if (lost) throw stale(lost.kind, lost.id, lost.baseRevision);
     revisionRows.push(...rows.map(({ baseRevision: _baseRevision, ...row }) => row));
   }
+  // deletes included: the revision that records a delete is announced too (Registry.onCommitted).
+  // Filled batch by batch: 10,000 keys at once were a 10-20 ms block of the serving thread.
+  const written = new Map<string, number>();
   for (const batch of batches(revisionRows)) {
     await pause();
     await repository.insertRevisions(transaction, batch, actor, now);
+    for (const row of batch) written.set(key(row), row.revision);
   }
-  // deletes included: the revision that records a delete is announced too (Registry.onCommitted)
-  return new Map(revisionRows.map((row) => [key(row), row.revision]));
+  return written;
 }
 
 function batches<T>(rows: readonly T[]): T[][] {

@@ -126,13 +126,20 @@ export class Registry {
     const pause = eventLoopYielder();
     const version = this.readVersion ? await this.readVersion() : undefined;
     const rows = await repository.loadAllObjects(this.db, pause);
-    const fingerprint = rows.map((row) => `${row.kind}/${row.id}@${row.revision}`).join('\n');
+    // in steps, like everything here that is linear in the registry (10,000 objects: ~20 ms in one block)
+    const keys: string[] = [];
+    for (const row of rows) {
+      await pause();
+      keys.push(`${row.kind}/${row.id}@${row.revision}`);
+    }
+    const fingerprint = keys.join('\n');
     const loaded = () => {
       if (version !== undefined && version > this.loadedVersion) this.loadedVersion = version;
     };
     if (fingerprint === this.fingerprint) return loaded();
     const stored = new Map<Kind, Map<string, StoredObject>>();
     for (const row of rows) {
+      await pause();
       if (!stored.has(row.kind)) stored.set(row.kind, new Map());
       stored.get(row.kind)!.set(row.id, row);
     }

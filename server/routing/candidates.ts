@@ -13,7 +13,12 @@ export interface CandidateInputs {
   seed: string;
 }
 
-/** The models a decision considered: what was asked for, its fallbacks, then the route's pool. */
+/**
+ * The models a decision considered: what was asked for, its fallbacks, then the route's pool. A
+ * named model is served by itself and its fallbacks only (unless the route fills the chain), so
+ * the pool is not considered then: listing every model of a large registry, each with the reason
+ * it was not asked for, cost every logged request O(models).
+ */
 export function consideredModels(context: RoutingContext, inputs: CandidateInputs): number[] {
   const { registry, route, named } = context;
   const seen = new Uint8Array(registry.count);
@@ -28,6 +33,7 @@ export function consideredModels(context: RoutingContext, inputs: CandidateInput
   add(inputs.requestedIndex);
   add(named);
   if (named >= 0) for (const id of registry.models[named]?.spec.fallbacks ?? []) add(registry.indexById.get(id) ?? -1);
+  if (inputs.requestedIndex >= 0 && !route.fillChain) return list;
   if (route.strategy === 'pinned') route.pinned.forEach(add);
   else if (route.strategy === 'weighted') route.splitModels.forEach(add);
   else for (let index = 0; index < registry.count; index++) add(index);

@@ -21,6 +21,9 @@ describe('a fleet\'s events as its instances tell each other', () => {
     const small: FeedEvent = { type: 'failover', at: new Date(at).toISOString(), requestId: 'r2', from: 'a', to: 'b', reason: 'timeout' };
     expect(encodeEvents('a1', [huge, small]).map((payload) => parseEvents(payload)!.events)).toEqual([[small]]);
     expect(parseEvents('not json')).toBeUndefined();
+    // an instance hears its own notices: they are not its peers' events
+    expect(parseEvents(encodeEvents('a1', [small])[0]!, 'a1')).toBeUndefined();
+    expect(parseEvents(encodeEvents('a1', [small])[0]!, 'b2')?.events).toEqual([small]);
     expect(parseEvents(JSON.stringify({ instance: 'a1', events: [{ type: 'failover', at: 'x' }] }))).toBeUndefined();
     expect(parseEvents(JSON.stringify({ instance: 'a1', at: 1, firing: [], transitions: [] }))).toBeUndefined();
   });

@@ -88,6 +88,12 @@ describe('a second as the fleet publishes it', () => {
     expect(encodeLiveSecond('a1', SECOND, []).map((payload) => parseLiveSecond(payload))).toEqual([{ instance: 'a1', second: SECOND, part: 0, parts: 1, models: [] }]);
   });
 
+  it('an instance\'s own notice, which it hears too, is not a peer\'s', () => {
+    const [payload] = encodeLiveSecond('a1', SECOND, []);
+    expect(parseLiveSecond(payload!, 'a1')).toBeUndefined();
+    expect(parseLiveSecond(payload!, 'b2')).toMatchObject({ instance: 'a1', second: SECOND });
+  });
+
   it.each([
     ['not JSON', 'a1 42'],
     ['another message', JSON.stringify({ instance: 'a1', at: 1, firing: [], transitions: [] })],

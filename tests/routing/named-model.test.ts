@@ -84,6 +84,20 @@ describe('a named model means that model', () => {
     expect(decision.failure).toEqual(testCase.failure);
   });
 
+  it('lists the named model and its fallbacks as its candidates, not the models it never considered', () => {
+    const decision = decide(request({ model: 'sonnet' }), all(['claude-sonnet', 'gemini-pro']), {}, policy(route));
+    expect(explainCandidates(decision).map((candidate) => candidate.modelId)).toEqual(['claude-sonnet', 'gemini-pro']);
+    const filled = decide(request({ model: 'sonnet' }), all(['claude-sonnet', 'gemini-pro']), {}, policy({ ...route, fillChain: true }));
+    expect(explainCandidates(filled).map((candidate) => candidate.modelId).sort()).toEqual(['best', 'claude-sonnet', 'flash', 'gemini-pro', 'keyless']);
+  });
+
+  it('a prompt over the named model and its fallbacks is the client\'s error, though another model could take it', () => {
+    const small = model('small', { contextWindow: 1_000 });
+    const large = model('large', { contextWindow: 200_000 });
+    const decision = decide(request({ model: 'small', promptTokens: 5_000 }), registry([small, large]), {}, policy(route));
+    expect(decision.failure).toMatchObject({ reason: 'exceeds_limit' });
+  });
+
   it('the named model without its key is still listed, with its reason', () => {
     const decision = decide(request({ model: 'sonnet' }), all([]), {}, policy(route));
     expect(explainCandidates(decision).find((candidate) => candidate.modelId === 'claude-sonnet')?.excluded).toEqual({ reason: 'no_key', detail: expect.stringContaining('set ANTHROPIC_API_KEY') });
