@@ -1,5 +1,5 @@
 import type { LoggedDecision } from '../../shared/decision';
-import { explainDecision } from '../routing';
+import { explainDecisionWithin } from '../routing';
 import type { Decision, ExplainedDecision } from '../routing';
 
 /** How many candidates a logged decision keeps; route.explain still shows every one. */
@@ -12,10 +12,11 @@ export const LOGGED_CANDIDATES = 24;
  * would write ~170 KB of explanation for every request.
  */
 export function loggedDecision(decision: Decision | ExplainedDecision): LoggedDecision {
-  // an event may carry a decision already explained (with its candidates as plain data)
-  const explained = 'candidates' in decision ? decision : explainDecision(decision);
+  // an event may carry a decision already explained (with its candidates as plain data); a
+  // decision is listed within the bound, unless it was listed whole already (route.explain)
+  const explained = 'candidates' in decision ? decision : explainDecisionWithin(decision, LOGGED_CANDIDATES);
   const { candidates } = explained;
-  if (candidates.length <= LOGGED_CANDIDATES) return explained;
+  if (candidates.length <= LOGGED_CANDIDATES || 'omittedCandidates' in explained) return explained;
   const explains = new Set([...decision.chain, decision.resolvedModel]);
   const kept = candidates.filter((candidate) => explains.has(candidate.modelId));
   const byReason: NonNullable<LoggedDecision['omittedCandidates']>['byReason'] = {};

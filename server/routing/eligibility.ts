@@ -39,6 +39,22 @@ export const EXCLUSION = {
   demo: 12,
 } as const;
 
+/** Each exclusion's reason, as describeExclusion gives it (a test holds the two together). */
+export const EXCLUSION_REASON: Readonly<Record<number, ExclusionReason>> = {
+  [EXCLUSION.draft]: 'lifecycle',
+  [EXCLUSION.retired]: 'lifecycle',
+  [EXCLUSION.draftNotAllowed]: 'draft_not_allowed',
+  [EXCLUSION.noKey]: 'no_key',
+  [EXCLUSION.circuitOpen]: 'circuit_open',
+  [EXCLUSION.rateLimited]: 'rate_limited',
+  [EXCLUSION.contextTooSmall]: 'context_too_small',
+  [EXCLUSION.outputTooLarge]: 'output_too_large',
+  [EXCLUSION.overCost]: 'over_cost_limit',
+  [EXCLUSION.overLatency]: 'over_latency_limit',
+  [EXCLUSION.belowMinimum]: 'below_minimum',
+  [EXCLUSION.demo]: 'demo_model',
+};
+
 /** Whether the route lists the model itself (pinned models, weighted split): the operator named it. */
 function routeNames(route: CompiledRoute, index: number): boolean {
   if (route.strategy === 'pinned') return route.pinned.includes(index);

@@ -1,5 +1,5 @@
-import { listCandidates } from './candidates';
-import type { CandidateInputs } from './candidates';
+import { listCandidates, listCandidatesWithin } from './candidates';
+import type { CandidateInputs, OmittedCandidates } from './candidates';
 import type { RoutingContext } from './eligibility';
 import type { ExplainedDecision } from '../../shared/decision';
 import type { Candidate, Decision } from './types';
@@ -38,4 +38,19 @@ export function explainDecision(decision: Decision): ExplainedDecision {
   const { failure, ...fields } = decision;
   const candidates = explainCandidates(decision);
   return failure ? { ...fields, candidates, failure } : { ...fields, candidates };
+}
+
+/**
+ * The decision explained with at most `limit` candidates, the others counted (listCandidatesWithin):
+ * what the request log keeps of every request. From the full list when it was listed already.
+ */
+export function explainDecisionWithin(decision: Decision, limit: number): ExplainedDecision & { omittedCandidates?: OmittedCandidates } {
+  const { basis } = decision;
+  if (!basis) throw new Error(`decision ${decision.id} has no basis: explain the decision decide returned, not a copy of it`);
+  if (basis.listed || basis.none) return explainDecision(decision);
+  const { failure, ...fields } = decision;
+  const { candidates, omitted } = listCandidatesWithin(basis.context, basis, limit);
+  const explained: ExplainedDecision & { omittedCandidates?: OmittedCandidates } = failure ? { ...fields, candidates, failure } : { ...fields, candidates };
+  if (omitted) explained.omittedCandidates = omitted;
+  return explained;
 }

@@ -1,5 +1,5 @@
 export { decide } from './decide';
-export { explainCandidates, explainDecision } from './explain';
+export { explainCandidates, explainDecision, explainDecisionWithin } from './explain';
 /** A decision with its candidates listed: what the request log writes and route.explain returns. */
 export type { ExplainedDecision } from '../../shared/decision';
 export { compileRegistry, compileRegistrySteps } from './compile-registry';

@@ -88,6 +88,12 @@ function routePositions(context: RoutingContext, seed: string): Float64Array | n
  * beyond one health snapshot, which collect then walks deferring the half-open ones.
  */
 export function rankOrder(context: RoutingContext, models: ArrayLike<number>, seed: string, healthAware = true): number[] {
+  const rows = rankRows(context, models, seed, healthAware);
+  return Array.from(models).sort((a, b) => compareRanks(rows, a * RANK_KEYS, rows, b * RANK_KEYS));
+}
+
+/** The rank rows of `models` (a row per model of the registry, at `index * RANK_KEYS`; the others left 0). */
+export function rankRows(context: RoutingContext, models: ArrayLike<number>, seed: string, healthAware = true): Float64Array {
   const positions = routePositions(context, seed);
   const rows = new Float64Array(context.registry.count * RANK_KEYS);
   for (let at = 0; at < models.length; at++) {
@@ -95,7 +101,36 @@ export function rankOrder(context: RoutingContext, models: ArrayLike<number>, se
     writeRankKeys(context, index, positions, rows, index * RANK_KEYS);
     if (!healthAware) rows[index * RANK_KEYS] = 0;
   }
-  return Array.from(models).sort((a, b) => compareRanks(rows, a * RANK_KEYS, rows, b * RANK_KEYS));
+  return rows;
+}
+
+/**
+ * The first `limit` of `models` in the order rankOrder gives them, found without sorting them all
+ * (a sorted window of `limit`, each model compared with its last): what an explanation bounded to a
+ * few candidates needs of a registry of thousands.
+ */
+export function bestRanked(rows: Float64Array, models: ArrayLike<number>, limit: number): number[] {
+  const best: number[] = [];
+  const before = (a: number, b: number) => compareRanks(rows, a * RANK_KEYS, rows, b * RANK_KEYS) < 0;
+  for (let at = 0; at < models.length; at++) {
+    const index = models[at] ?? 0;
+    if (best.length === limit && !before(index, best[limit - 1]!)) continue;
+    let position = best.length;
+    while (position > 0 && before(index, best[position - 1]!)) position--;
+    best.splice(position, 0, index);
+    if (best.length > limit) best.pop();
+  }
+  return best;
+}
+
+/** `index`'s place (1 = first) among `models` in rank order, from their rows. */
+export function rankAmong(rows: Float64Array, models: ArrayLike<number>, index: number): number {
+  let ahead = 0;
+  for (let at = 0; at < models.length; at++) {
+    const other = models[at] ?? 0;
+    if (other !== index && compareRanks(rows, other * RANK_KEYS, rows, index * RANK_KEYS) < 0) ahead++;
+  }
+  return ahead + 1;
 }
 
 /**

@@ -13,7 +13,7 @@ const model = (index: number, lifecycle: 'active' | 'draft' = 'active'): ModelOb
   status,
 });
 
-const route = (models: ModelObject[], requested = 'auto') => decide({ id: 'request-1', model: requested, promptTokens: 10, requirements: {}, scope: 'invoke' }, { models, capabilities: [] }, {}, DEFAULT_POLICY_SPEC);
+const route = (models: ModelObject[], requested = 'auto', policy = DEFAULT_POLICY_SPEC) => decide({ id: 'request-1', model: requested, promptTokens: 10, requirements: {}, scope: 'invoke' }, { models, capabilities: [] }, {}, policy);
 
 describe('the decision as the request log keeps it', () => {
   test('a small registry is kept whole', () => {
@@ -36,7 +36,8 @@ describe('the decision as the request log keeps it', () => {
 
   test('the model a request named stays in the log with its exclusion, however far down the list', () => {
     const models = [...Array.from({ length: 200 }, (_, index) => model(index)), model(999, 'draft')];
-    const decision = route(models, 'model-999');
+    // a route that fills the chain considers the others too
+    const decision = route(models, 'model-999', { ...DEFAULT_POLICY_SPEC, default: { ...DEFAULT_POLICY_SPEC.default, fillChain: true } });
     const logged = loggedDecision(decision);
     expect(logged.candidates).toHaveLength(LOGGED_CANDIDATES);
     expect(logged.candidates.find((candidate) => candidate.modelId === 'model-999')?.excluded?.reason).toBe('draft_not_allowed');

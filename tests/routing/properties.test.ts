@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../server/routing/decide';
 import { explainCandidates } from '../../server/routing/explain';
+import { listCandidates, listCandidatesWithin, type OmittedCandidates } from '../../server/routing/candidates';
+import type { Candidate } from '../../server/routing/types';
 import { EXCLUSION_REASONS } from '../../server/routing/types';
 import type { HealthSnapshot, ModelHealth, RegistrySnapshot, RoutingRequest } from '../../server/routing/types';
 import type { ModelObject } from '../../shared/objects';
@@ -177,4 +179,38 @@ describe('decide properties', () => {
       { numRuns: 400 },
     );
   });
+
+  it('a bounded list is the whole list cut as the request log cuts it, built without listing the rest', () => {
+    // more models than the others draw, most of them eligible: a bound then cuts through the ranked ones
+    const extra = fc.array(fc.record({ reasoning: score, price: fc.integer({ min: 0, max: 40 }) }), { maxLength: 30 });
+    fc.assert(
+      fc.property(inputs, extra, fc.integer({ min: 1, max: 9 }), ({ snapshot, health, policy, request: routed, now }, more, limit) => {
+        const models = [...snapshot.models, ...more.map((drawn, index) => model(`x${index}`, { capabilities: { reasoning: drawn.reasoning }, pricing: { inputPer1M: drawn.price, outputPer1M: drawn.price } }))];
+        const decision = decide(routed, { ...snapshot, models, modelsWithKey: snapshot.modelsWithKey && new Set([...snapshot.modelsWithKey, ...models.map((entry) => entry.metadata.id).filter((modelId) => modelId.startsWith('x'))]) }, health, policy, { now });
+        const basis = decision.basis!;
+        if (basis.none) return;
+        const whole = listCandidates(basis.context, basis);
+        expect(listCandidatesWithin(basis.context, basis, limit)).toEqual(cutAsLogged(whole, [...decision.chain, decision.resolvedModel], limit));
+      }),
+      { numRuns: 1_000 },
+    );
+  });
 });
+
+/** The specification: what explains the decision (its chain, the model asked for), then the rest in order up to `limit`, the others counted. */
+function cutAsLogged(candidates: Candidate[], explaining: Array<string | null>, limit: number): { candidates: Candidate[]; omitted: OmittedCandidates | null } {
+  if (candidates.length <= limit) return { candidates, omitted: null };
+  const explains = new Set(explaining);
+  const kept = candidates.filter((candidate) => explains.has(candidate.modelId));
+  const omitted: OmittedCandidates = { count: 0, byReason: {} };
+  for (const candidate of candidates) {
+    if (explains.has(candidate.modelId)) continue;
+    if (kept.length < limit) kept.push(candidate);
+    else {
+      const reason = candidate.excluded?.reason ?? 'eligible';
+      omitted.count++;
+      omitted.byReason[reason] = (omitted.byReason[reason] ?? 0) + 1;
+    }
+  }
+  return { candidates: kept, omitted: omitted.count > 0 ? omitted : null };
+}
