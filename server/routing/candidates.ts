@@ -1,6 +1,6 @@
-import { capabilityFit, describeExclusion, EXCLUSION_REASON, exclusionCode } from './eligibility';
+import { capabilityFit, describeExclusion, exclusionCode, exclusionReason } from './eligibility';
 import type { RoutingContext } from './eligibility';
-import { bestRanked, rankAmong, rankOrder, rankRows } from './rank';
+import { bestRanked, rankAmong, rankRows, sortByRank } from './rank';
 import type { Candidate, ScoreBreakdown } from './types';
 import type { ExclusionReason } from './types';
 
@@ -85,7 +85,7 @@ export function listCandidatesWithin(context: RoutingContext, inputs: CandidateI
   // first few (enough to fill the bound past the chain) and the chain's own places in it
   const rows = rankRows(context, eligible, inputs.seed);
   const bounded = cut && limit + inputs.chain.length < eligible.length;
-  const ordered = bounded ? bestRanked(rows, eligible, limit + inputs.chain.length) : rankOrder(context, eligible, inputs.seed);
+  const ordered = bounded ? bestRanked(rows, eligible, limit + inputs.chain.length) : sortByRank(rows, eligible);
   const positions = new Map(ordered.map((index, at) => [index, at + 1]));
   const rankOf = (index: number) => positions.get(index) ?? (bounded ? rankAmong(rows, eligible, index) : 0);
 
@@ -139,7 +139,7 @@ export function listCandidatesWithin(context: RoutingContext, inputs: CandidateI
     const code = codes[index] ?? 0;
     if (code === 0 || (cut && explains(index))) continue;
     if (result.length < limit) result.push(excludedCandidate(index));
-    else omit(EXCLUSION_REASON[code] ?? 'below_minimum');
+    else omit(exclusionReason(code));
   }
   return { candidates: result, omitted: omitted.count > 0 ? omitted : null };
 }

@@ -39,8 +39,8 @@ export const EXCLUSION = {
   demo: 12,
 } as const;
 
-/** Each exclusion's reason, as describeExclusion gives it (a test holds the two together). */
-export const EXCLUSION_REASON: Readonly<Record<number, ExclusionReason>> = {
+/** Each exclusion code's reason: what describeExclusion says, and what a bounded list counts by. */
+const EXCLUSION_REASON: Readonly<Record<number, ExclusionReason>> = {
   [EXCLUSION.draft]: 'lifecycle',
   [EXCLUSION.retired]: 'lifecycle',
   [EXCLUSION.draftNotAllowed]: 'draft_not_allowed',
@@ -54,6 +54,11 @@ export const EXCLUSION_REASON: Readonly<Record<number, ExclusionReason>> = {
   [EXCLUSION.belowMinimum]: 'below_minimum',
   [EXCLUSION.demo]: 'demo_model',
 };
+
+/** The reason of an exclusion code, without its details (which cost text to build). */
+export function exclusionReason(code: number): ExclusionReason {
+  return EXCLUSION_REASON[code] ?? 'below_minimum';
+}
 
 /** Whether the route lists the model itself (pinned models, weighted split): the operator named it. */
 function routeNames(route: CompiledRoute, index: number): boolean {
@@ -130,42 +135,43 @@ const money = (value: number) => `$${Number(value.toFixed(4))}`;
 
 /** The reason behind an exclusion code, in words; only computed when someone reads the candidates. */
 export function describeExclusion(context: RoutingContext, index: number, code: number): { reason: ExclusionReason; detail: string } {
+  return { reason: exclusionReason(code), detail: exclusionDetail(context, index, code) };
+}
+
+function exclusionDetail(context: RoutingContext, index: number, code: number): string {
   const { registry, health, route } = context;
   const model = registry.models[index];
   switch (code) {
     case EXCLUSION.draft:
-      return { reason: 'lifecycle', detail: 'draft: gets no traffic until it is active (an admin key may call it by name)' };
+      return 'draft: gets no traffic until it is active (an admin key may call it by name)';
     case EXCLUSION.retired: {
       const servedBy = registry.servedBy[index] ?? -1;
       const replacement = servedBy >= 0 ? `replaced by ${registry.ids[servedBy]}` : 'its replacement chain is broken (unknown model or a cycle)';
-      return { reason: 'lifecycle', detail: `retired: ${replacement}` };
+      return `retired: ${replacement}`;
     }
     case EXCLUSION.draftNotAllowed:
-      return { reason: 'draft_not_allowed', detail: 'draft: only an admin key may call it' };
+      return 'draft: only an admin key may call it';
     case EXCLUSION.noKey:
-      return { reason: 'no_key', detail: `no key configured for this ${model?.spec.provider ?? ''} model: ${keyHint(model)}` };
+      return `no key configured for this ${model?.spec.provider ?? ''} model: ${keyHint(model)}`;
     case EXCLUSION.circuitOpen:
-      return { reason: 'circuit_open', detail: 'circuit open after recent failures' };
+      return 'circuit open after recent failures';
     case EXCLUSION.rateLimited:
-      return { reason: 'rate_limited', detail: `upstream asked to retry after ${new Date(health.retryAfterUntil[index] ?? 0).toISOString()}` };
+      return `upstream asked to retry after ${new Date(health.retryAfterUntil[index] ?? 0).toISOString()}`;
     case EXCLUSION.contextTooSmall:
-      return { reason: 'context_too_small', detail: `needs ${context.requiredContext} tokens; context window is ${registry.contextWindow[index]}` };
+      return `needs ${context.requiredContext} tokens; context window is ${registry.contextWindow[index]}`;
     case EXCLUSION.outputTooLarge:
-      return { reason: 'output_too_large', detail: `max_tokens ${context.maxTokens} is over its maxOutputTokens ${registry.maxOutputTokens[index]}` };
+      return `max_tokens ${context.maxTokens} is over its maxOutputTokens ${registry.maxOutputTokens[index]}`;
     case EXCLUSION.overCost:
-      return { reason: 'over_cost_limit', detail: `blended price ${money(registry.blended[index] ?? 0)} per 1M is over the limit ${money(route.maxPricePer1M)}` };
+      return `blended price ${money(registry.blended[index] ?? 0)} per 1M is over the limit ${money(route.maxPricePer1M)}`;
     case EXCLUSION.demo:
-      return { reason: 'demo_model', detail: 'demo model: real models are available (name it to use it; `grove demo remove` deletes the demo models)' };
+      return 'demo model: real models are available (name it to use it; `grove demo remove` deletes the demo models)';
     case EXCLUSION.overLatency:
-      return { reason: 'over_latency_limit', detail: `observed latency ${health.latency[index]} ms${ageText(context, index)} is over the limit ${route.maxLatencyMs} ms` };
+      return `observed latency ${health.latency[index]} ms${ageText(context, index)} is over the limit ${route.maxLatencyMs} ms`;
     default: {
       const at = failedMinimum(context, index);
       const name = Object.keys(route.view.minimums)[at];
       const column = route.minimumColumns[at] ?? -1;
-      return {
-        reason: 'below_minimum',
-        detail: `${name ?? 'capability'} ${capabilityScore(registry, index, column)} is below the minimum ${route.minimumValues[at]}`,
-      };
+      return `${name ?? 'capability'} ${capabilityScore(registry, index, column)} is below the minimum ${route.minimumValues[at]}`;
     }
   }
 }

@@ -88,7 +88,11 @@ function routePositions(context: RoutingContext, seed: string): Float64Array | n
  * beyond one health snapshot, which collect then walks deferring the half-open ones.
  */
 export function rankOrder(context: RoutingContext, models: ArrayLike<number>, seed: string, healthAware = true): number[] {
-  const rows = rankRows(context, models, seed, healthAware);
+  return sortByRank(rankRows(context, models, seed, healthAware), models);
+}
+
+/** `models` in rank order, from their rows (rankRows). */
+export function sortByRank(rows: Float64Array, models: ArrayLike<number>): number[] {
   return Array.from(models).sort((a, b) => compareRanks(rows, a * RANK_KEYS, rows, b * RANK_KEYS));
 }
 
