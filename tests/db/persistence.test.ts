@@ -173,6 +173,9 @@ describe.runIf(testDrivers.includes('postgres'))('several instances on one Postg
     const created = await callerFor(one, BOOT_KEY).keys.create({ name: 'used-on-one', scopes: ['invoke'] });
     await expect.poll(() => other.keys.current(created.view.id)?.name, { timeout: 5_000 }).toBe('used-on-one');
     const version = async () => (await one.database.db.select({ version: changeVersion.version }).from(changeVersion))[0]!.version;
+    // a reload reads the version before the rows, so the key can be seen while the version loaded is
+    // still the one before it (a later check catches up): wait for the other to be level first
+    await expect.poll(async () => other.keys.loadedVersion === (await version()), { timeout: 5_000 }).toBe(true);
     const before = { version: await version(), loaded: other.keys.loadedVersion };
 
     await callerFor(one, created.key).auth.whoami();
