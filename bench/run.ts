@@ -297,12 +297,12 @@ function databaseComparison(groves: Grove[], closedLoop: Record<string, Rounds>,
 async function applyScenario(grove: Grove, upstream: string) {
   const targets: Record<number, number> = { 1_000: 3_000, 10_000: 30_000 };
   console.log(`\n## A large apply on ${grove.name} while /v1 traffic flows (one /v1 request due every 10 ms, open loop)`);
-  console.log('| models | apply s | target | /v1 requests | errors | /v1 delay p99 ms | /v1 delay max ms | target |\n|---|---|---|---|---|---|---|---|');
+  console.log('| models | apply s | target | /v1 requests | errors | /v1 delay p99 ms | /v1 delay max ms | target | sent late, max ms |\n|---|---|---|---|---|---|---|---|---|');
   for (const count of [1_000, 10_000]) {
     const result = await benchApply({ groveUrl: grove.url, adminKey: ADMIN_KEY, upstream, count, requestBody: body('bench', false) });
     if (result.created !== count) throw new Error(`applying ${count} models created ${result.created}`);
     const within = (value: number, limit: number) => `≤ ${limit / 1000} s ${value <= limit ? 'met' : 'MISSED'}`;
-    console.log(`| ${count} | ${(result.applyMs / 1000).toFixed(2)} | ${within(result.applyMs, targets[count]!)} | ${result.requests} | ${result.errors} | ${result.p99DelayMs.toFixed(1)} | ${result.maxDelayMs.toFixed(1)} | ≤ 50 ms ${result.maxDelayMs <= 50 ? 'met' : 'MISSED'} |`);
+    console.log(`| ${count} | ${(result.applyMs / 1000).toFixed(2)} | ${within(result.applyMs, targets[count]!)} | ${result.requests} | ${result.errors} | ${result.p99DelayMs.toFixed(1)} | ${result.maxDelayMs.toFixed(1)} | ≤ 50 ms ${result.maxDelayMs <= 50 ? 'met' : 'MISSED'} | ${result.maxLateSendMs.toFixed(1)} |`);
   }
 }
 
