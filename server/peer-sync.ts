@@ -31,10 +31,10 @@ export async function syncWithPeers(input: { database: DatabaseHandle; registry:
     return row?.version ?? 0n;
   };
 
-  // Each snapshot knows the version it includes (its loads read it first): a store is reloaded
+  // Each snapshot knows the version it includes (the registry reads it in the snapshot of the
+  // database it loads from, the keys before theirs): a store is reloaded
   // only when the database is ahead of it. An instance's own change loads after its commit, so
   // neither its own notice nor the next check reads the whole registry again.
-  registry.trackVersion(readVersion);
   keys.trackVersion(readVersion);
   const reload = () => Promise.all([registry.load(), keys.load()]).then(() => {});
   const reloadStale = async (version: bigint) => {

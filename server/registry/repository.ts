@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, max, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client';
-import { auditLog, objects, revisions } from '../../db/schema';
+import { auditLog, changeVersion, objects, revisions } from '../../db/schema';
 import type { Kind, Metadata } from '../../shared/objects';
 import type { AuditEntry } from '../../shared/system';
 
@@ -39,12 +39,14 @@ const objectColumns = {
 
 /**
  * Every object, read in pages of `pageRows` inside one read-only snapshot (repeatable read), so
- * that the pages agree with each other; `between` runs between pages (a turn of the event loop:
+ * that the pages agree with each other and with the change version read first: the objects are the
+ * registry exactly as of `version`. `between` runs between pages (a turn of the event loop:
  * decoding 10,000 rows at once would hold up the requests being served).
  */
-export async function loadAllObjects(db: Database, between: () => Promise<void> | undefined = () => undefined, pageRows = 250): Promise<StoredObject[]> {
+export async function loadAllObjects(db: Database, between: () => Promise<void> | undefined = () => undefined, pageRows = 250): Promise<{ version: bigint; objects: StoredObject[] }> {
   return db.transaction(
     async (transaction) => {
+      const version = await readChangeVersion(transaction);
       const all: StoredObject[] = [];
       for (;;) {
         const last = all[all.length - 1];
@@ -55,12 +57,24 @@ export async function loadAllObjects(db: Database, between: () => Promise<void> 
           .orderBy(asc(objects.kind), asc(objects.id))
           .limit(pageRows);
         for (const row of rows) all.push({ ...row, createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt) } as StoredObject);
-        if (rows.length < pageRows) return all;
+        if (rows.length < pageRows) return { version, objects: all };
         await between();
       }
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
   );
+}
+
+/**
+ * The database's change version (bumped by a trigger on every write to objects or keys,
+ * db/migrations/0001). `lock` holds its row until the transaction ends: every other writer's
+ * trigger then waits, so the version read is the one the transaction starts from and no one
+ * commits a change between it and the transaction's own.
+ */
+export async function readChangeVersion(db: Executor, options: { lock?: boolean } = {}): Promise<bigint> {
+  const query = db.select({ version: changeVersion.version }).from(changeVersion).where(eq(changeVersion.id, 1));
+  const [row] = options.lock ? await query.for('update') : await query;
+  return row?.version ?? 0n;
 }
 
 /**
