@@ -1,7 +1,12 @@
+import { fork } from 'node:child_process';
+import type { PacedMessage, PacedReply, PacedStats } from './paced-client';
+
 /**
  * A large apply while traffic flows: POST /api/v1/apply with `count` models, timed, while a paced
  * stream of /v1 requests (open loop: each is due at its time, whether or not the one before has
- * answered) measures how long any of them waited beyond its due time.
+ * answered) measures how long any of them waited beyond its due time. The stream comes from a
+ * process of its own (bench/paced-client.ts), which sends the same requests straight to the
+ * upstream as well: what the shared machine does to a request that Grove never sees.
  */
 const PACE_MS = 10;
 /** the stream runs this long before the apply starts, so that its first requests' cold start is not counted */
@@ -11,21 +16,13 @@ export interface ApplyBenchResult {
   count: number;
   applyMs: number;
   created: number;
-  /** /v1 requests answered while the apply ran */
-  requests: number;
-  errors: number;
-  /** the worst and the 99th-percentile time from due to answered, ms */
-  maxDelayMs: number;
-  p99DelayMs: number;
-  /**
-   * The worst time from due to sent: how late the benchmark itself sent a request (on a busy
-   * machine its process waits for a core too). Counted in the delays above, which are what a
-   * client sees; shown so that a delay can be told from a late send.
-   */
-  maxLateSendMs: number;
+  /** the /v1 requests due while the apply ran, through Grove */
+  grove: PacedStats;
+  /** the same requests, as many, straight to the upstream at the same time */
+  direct: PacedStats;
 }
 
-export async function benchApply(options: { groveUrl: string; adminKey: string; upstream: string; count: number; requestBody: string }): Promise<ApplyBenchResult> {
+export async function benchApply(options: { groveUrl: string; adminKey: string; upstream: string; count: number; groveBody: string; directBody: string }): Promise<ApplyBenchResult> {
   const { groveUrl, adminKey, upstream, count } = options;
   const id = (index: number) => `apply-${count}-${String(index).padStart(5, '0')}`;
   const objects = Array.from({ length: count }, (_, index) => ({
@@ -45,56 +42,41 @@ export async function benchApply(options: { groveUrl: string; adminKey: string; 
       lifecycle: 'draft',
     },
   }));
-  // serialised and encoded before the stream starts: the benchmark's own work must not delay its
-  // requests (a 5 MB string handed to fetch is encoded to bytes on this event loop, delaying the
-  // paced requests the apply's effect is measured by)
+  // serialised and encoded before the stream starts: encoding a 5 MB string is work for no one
   const applyBody = Buffer.from(JSON.stringify({ objects }));
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` };
-  const delays: number[] = [];
-  let errors = 0;
-  let maxLateSendMs = 0;
-  let applying = true;
-  let applyStarted = Infinity;
-  const inFlight = new Set<Promise<void>>();
-  const stream = (async () => {
+  const client = fork('bench/paced-client.ts', [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const replies: Record<PacedReply['type'], (reply: PacedReply) => void> = { ready: () => {}, result: () => {} };
+  const reply = <T extends PacedReply['type']>(type: T) =>
+    new Promise<Extract<PacedReply, { type: T }>>((resolve, reject) => {
+      replies[type] = resolve as (reply: PacedReply) => void;
+      client.once('exit', (code) => reject(new Error(`the paced client exited with ${code} before its ${type}`)));
+    });
+  client.on('message', (message: PacedReply) => replies[message.type](message));
+  const tell = (message: PacedMessage) => client.send(message);
+  try {
+    await reply('ready');
+    tell({
+      type: 'start',
+      paceMs: PACE_MS,
+      targets: [
+        { name: 'grove', url: `${groveUrl}/v1/chat/completions`, headers, body: options.groveBody },
+        { name: 'direct', url: `${upstream}/v1/chat/completions`, headers: { 'content-type': 'application/json' }, body: options.directBody },
+      ],
+    });
+    await new Promise((resolve) => setTimeout(resolve, WARMUP_MS));
+    tell({ type: 'measure' });
     const started = performance.now();
-    for (let due = started; applying; due += PACE_MS) {
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      const dueAt = due;
-      if (dueAt >= applyStarted) maxLateSendMs = Math.max(maxLateSendMs, performance.now() - dueAt);
-      const request = fetch(`${groveUrl}/v1/chat/completions`, { method: 'POST', headers, body: options.requestBody })
-        .then(async (response) => {
-          await response.arrayBuffer();
-          if (!response.ok) errors++;
-        })
-        .catch(() => void errors++)
-        .finally(() => {
-          if (dueAt >= applyStarted) delays.push(performance.now() - dueAt);
-          inFlight.delete(request);
-        });
-      inFlight.add(request);
-    }
-    await Promise.all(inFlight);
-  })();
-  await new Promise((resolve) => setTimeout(resolve, WARMUP_MS));
-  const started = (applyStarted = performance.now());
-  const response = await fetch(`${groveUrl}/api/v1/apply`, { method: 'POST', headers, body: applyBody });
-  const text = await response.text();
-  const applyMs = performance.now() - started;
-  applying = false;
-  await stream;
-  if (!response.ok) throw new Error(`applying ${count} models failed: ${response.status} ${text.slice(0, 300)}`);
-  const results = (JSON.parse(text) as { results: Array<{ action: string }> }).results;
-  const sorted = [...delays].sort((a, b) => a - b);
-  return {
-    count,
-    applyMs,
-    created: results.filter((result) => result.action === 'created').length,
-    requests: delays.length,
-    errors,
-    maxDelayMs: sorted.at(-1) ?? 0,
-    p99DelayMs: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? 0,
-    maxLateSendMs,
-  };
+    const response = await fetch(`${groveUrl}/api/v1/apply`, { method: 'POST', headers, body: applyBody });
+    const text = await response.text();
+    const applyMs = performance.now() - started;
+    const result = reply('result');
+    tell({ type: 'stop' });
+    const { stats } = await result;
+    if (!response.ok) throw new Error(`applying ${count} models failed: ${response.status} ${text.slice(0, 300)}`);
+    const results = (JSON.parse(text) as { results: Array<{ action: string }> }).results;
+    return { count, applyMs, created: results.filter((entry) => entry.action === 'created').length, grove: stats.grove!, direct: stats.direct! };
+  } finally {
+    if (client.exitCode === null) client.kill();
+  }
 }
