@@ -53,7 +53,8 @@ export async function benchApply(options: { groveUrl: string; adminKey: string; 
       client.once('exit', (code) => reject(new Error(`the paced client exited with ${code} before its ${type}`)));
     });
   client.on('message', (message: PacedReply) => replies[message.type](message));
-  const tell = (message: PacedMessage) => client.send(message);
+  // a client that is gone (stopped with the benchmark) has said so through `reply`, which rejects
+  const tell = (message: PacedMessage) => void (client.connected && client.send(message));
   try {
     await reply('ready');
     tell({

@@ -98,5 +98,7 @@ if (process.send) {
       void stream.stop().then((stats) => process.send!({ type: 'result', stats } satisfies PacedReply, () => process.disconnect()));
     }
   });
+  // the benchmark stopped (or was stopped) without a `stop`: nothing is left sending
+  process.once('disconnect', () => process.exit(0));
   process.send({ type: 'ready' } satisfies PacedReply);
 }

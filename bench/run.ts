@@ -447,7 +447,9 @@ async function stopAll() {
   for (const cleanup of cleanups) cleanup();
 }
 
+// stopped from a terminal or by a script (`timeout`, `kill`): its children and databases go with it
 process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
+process.on('SIGTERM', () => void stopAll().then(() => process.exit(143)));
 main()
   .then(stopAll)
   .catch(async (error: unknown) => {
