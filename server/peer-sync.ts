@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import type { DatabaseHandle } from '../db/client';
-import { changeVersion } from '../db/schema';
 import type { KeyStore } from './auth/keys';
 import type { Logger } from './logger';
 import type { Registry } from './registry/registry';
+import { readChangeVersion } from './registry/repository';
 
 const CHANNEL = 'grove_registry';
 /** How often an instance checks the database's change version, to heal notices it never got. */
@@ -26,10 +25,7 @@ export async function syncWithPeers(input: { database: DatabaseHandle; registry:
   const { listen, notify } = database;
   if (!listen || !notify) return { stop() {} };
   const instanceId = randomUUID();
-  const readVersion = async () => {
-    const [row] = await database.db.select({ version: changeVersion.version }).from(changeVersion).where(eq(changeVersion.id, 1));
-    return row?.version ?? 0n;
-  };
+  const readVersion = () => readChangeVersion(database.db);
 
   // Each snapshot knows the version it includes (the registry reads it in the snapshot of the
   // database it loads from, the keys before theirs): a store is reloaded
