@@ -1,7 +1,11 @@
 import { parseChunked } from '@discoveryjs/json-ext';
 import { errorCodes, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
+import { holdHeapRoom } from '../heap-room';
 import { eventLoopYielder } from '../registry/yielder';
+
+/** a 1,000-model apply is about half a megabyte */
+const BULK_BODY_BYTES = 1 << 20;
 
 /**
  * JSON bodies under /api, parsed as they arrive, a socket read at a time: a 10,000-object apply is
@@ -37,17 +41,23 @@ export function registerJsonBodies(scope: FastifyInstance): void {
       if (!Number.isNaN(declared) && received !== declared) throw new errorCodes.FST_ERR_CTP_INVALID_CONTENT_LENGTH();
       if (received === 0) throw new errorCodes.FST_ERR_CTP_EMPTY_JSON_BODY();
     };
-    let value: unknown;
+    // a body of megabytes becomes tens of megabytes of objects (server/heap-room.ts)
+    const release = declared >= BULK_BODY_BYTES ? holdHeapRoom() : undefined;
     try {
-      value = await parseChunked(reads);
-    } catch (error) {
-      // what the reads found (the limit, a length that does not match) is said as fastify says it
-      if (error instanceof Error && 'code' in error && String(error.code).startsWith('FST_ERR_CTP_')) throw error;
-      throw new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY();
+      let value: unknown;
+      try {
+        value = await parseChunked(reads);
+      } catch (error) {
+        // what the reads found (the limit, a length that does not match) is said as fastify says it
+        if (error instanceof Error && 'code' in error && String(error.code).startsWith('FST_ERR_CTP_')) throw error;
+        throw new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY();
+      }
+      // the walk costs a pass over the whole value: only when the text could hold such a key
+      if (poisonable && (await poisoned(value, pause))) throw new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY();
+      return withoutSerialisedCopy(value);
+    } finally {
+      release?.();
     }
-    // the walk costs a pass over the whole value: only when the text could hold such a key
-    if (poisonable && (await poisoned(value, pause))) throw new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY();
-    return withoutSerialisedCopy(value);
   });
 }
 

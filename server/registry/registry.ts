@@ -16,6 +16,7 @@ import type { StoredObject } from './repository';
 import { writeChanges, type Change, type StoredObjects } from './changes';
 import { modelTransition } from './lifecycle';
 import { keepOrEncryptSecrets, resolveApiKey, resolveWebhookHeaders, viewSpec } from './secret-fields';
+import { holdHeapRoom } from '../heap-room';
 import { eventLoopYielder } from './yielder';
 import { ITEMS_PER_STEP } from '../../shared/steps';
 
@@ -219,6 +220,15 @@ export class Registry {
    * 10,000-object apply does not hold up the requests being served meanwhile.
    */
   async apply(actor: string, inputs: unknown[], options: { dryRun?: boolean } = {}): Promise<ApplyResult[]> {
+    const release = holdHeapRoom();
+    try {
+      return await this.applyAll(actor, inputs, options);
+    } finally {
+      release();
+    }
+  }
+
+  private async applyAll(actor: string, inputs: unknown[], options: { dryRun?: boolean }): Promise<ApplyResult[]> {
     // Planned against the registry as this apply found it: when another writer commits first, the
     // database refuses the plan (CONFLICT) rather than this apply quietly building on their change.
     const stored = this.stored;
