@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describedAs } from '../../shared/described-as';
+import { describedAs, returnedAs } from '../../shared/described-as';
 import { anyRevisionSchema, applyResultSchema, groveObjectInputSchema, groveObjectSchema, VIEW_KINDS } from '../../shared/api';
 import { capabilityObjectSchema, KINDS, objectId } from '../../shared/objects';
 import { auditEntrySchema } from '../../shared/system';
@@ -12,7 +12,7 @@ export const objectsRouter = router({
     .meta({ openapi: { method: 'POST', path: '/v1/apply', tags: ['objects'], protect: true, summary: 'Apply GroveObjects (all or nothing)' } })
     // the registry lists every problem of every object, each under its index (server/registry/registry.ts)
     .input(z.object({ objects: z.array(describedAs(groveObjectInputSchema)).min(1).max(10_000), dryRun: z.boolean().default(false) }))
-    .output(z.object({ results: z.array(applyResultSchema) }))
+    .output(z.object({ results: returnedAs(z.array(applyResultSchema)) }))
     .mutation(async ({ ctx, input }) => ({ results: await ctx.services.registry.apply(ctx.principal.keyId, input.objects, { dryRun: input.dryRun }) })),
 
   export: adminProcedure

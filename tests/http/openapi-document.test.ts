@@ -77,6 +77,14 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(policy.properties.spec.properties ?? {})).toEqual(['rules', 'default']);
   });
 
+  it('describes the apply answer in full, though the server does not parse it on the way out', () => {
+    const apply = operations.find((entry) => entry.name === 'POST /v1/apply')!.operation;
+    const body = apply.responses['200']!.content!['application/json']!.schema as { properties: { results: { type?: string; items?: { properties?: Record<string, { enum?: string[] }> } } } };
+    expect(body.properties.results.type).toBe('array');
+    expect(Object.keys(body.properties.results.items?.properties ?? {})).toEqual(['kind', 'id', 'action', 'revision']);
+    expect(body.properties.results.items?.properties?.action?.enum).toEqual(['created', 'updated', 'unchanged']);
+  });
+
   it('resolves every reference', () => {
     const references = [...JSON.stringify(document).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((match) => decodeURIComponent(match[1]!));
     expect(references.length).toBeGreaterThan(0);
