@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -20,6 +21,19 @@ import { usableTemplate } from './pglite-template';
 // server idle), for statements that are not what a request waits for. V8 flags are per process;
 // nothing else in Grove runs WebAssembly.
 setFlagsFromString('--liftoff-only');
+
+// This thread runs a notch below the one that serves requests (nice 5, about a third of its
+// weight when both want a core): no /v1 request waits for the database (request logs are
+// written behind it), but a 10,000-model apply keeps this thread busy for seconds, and on two
+// cores the serving thread then waited for a core behind it (docs/performance.md). Linux sets a
+// thread's niceness by its thread id; elsewhere the thread keeps the process's.
+if (process.platform === 'linux') {
+  try {
+    setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), 5);
+  } catch {
+    // not allowed (a sandbox without /proc): the same priority as the serving thread, as before
+  }
+}
 
 const start = workerData as WorkerStart;
 const port = parentPort!;

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { sql, type SQL } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../db/client';
@@ -20,11 +21,31 @@ async function rowsOf(database: DatabaseHandle, statement: SQL): Promise<unknown
   return ((await database.db.execute(statement)) as unknown as { rows: unknown[] }).rows;
 }
 
+/** This process's threads by their niceness (the 19th field of /proc/self/task/<tid>/stat, after the name in parentheses). */
+function threadsByNiceness(): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    const nice = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    counts.set(nice, (counts.get(nice) ?? 0) + 1);
+  }
+  return counts;
+}
+
 describe('the embedded database', () => {
   let database: DatabaseHandle | undefined;
   afterEach(async () => {
     await database?.close();
     database = undefined;
+  });
+
+  it.runIf(process.platform === 'linux')('runs on a thread a notch below the serving thread', async () => {
+    const before = threadsByNiceness();
+    database = await openDatabase({});
+    const after = threadsByNiceness();
+    // one more thread at nice 5, the database's own; the serving thread keeps the process's priority
+    expect((after.get(5) ?? 0) - (before.get(5) ?? 0)).toBe(1);
+    expect(after.get(0)).toBeGreaterThan(0);
   });
 
   it('writes a large request-log batch without holding up the thread that serves requests', { timeout: 120_000 }, async () => {
