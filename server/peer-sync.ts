@@ -34,7 +34,7 @@ export async function syncWithPeers(input: { database: DatabaseHandle; registry:
   keys.trackVersion(readVersion);
   const reload = () => Promise.all([registry.load(), keys.load()]).then(() => {});
   const reloadStale = async (version: bigint) => {
-    await Promise.all([registry.loadedVersion < version ? registry.load() : undefined, keys.loadedVersion < version ? keys.load() : undefined]);
+    await Promise.all([registry.catchUp(version), keys.loadedVersion < version ? keys.load() : undefined]);
   };
   const reloadIfBehind = async () => reloadStale(await readVersion());
   const failed = (what: string) => (error: unknown) => logger.error({ err: error }, `${what} failed`);

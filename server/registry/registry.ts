@@ -118,6 +118,19 @@ export class Registry {
     return next;
   }
 
+  /**
+   * A load for a database seen at `version` (a peer's notice, the once-a-second check): skipped
+   * when, by its turn, the registry holds that version already. The check reads the version an
+   * instance's own commit wrote while that commit is still being merged in (half a second for a
+   * 10,000-model apply); loading then read all 10,000 objects back only to find them held, a block
+   * of up to 75 ms of the serving thread decoding them (docs/performance.md).
+   */
+  catchUp(version: bigint): Promise<void> {
+    const next = this.loading.then(() => (this.loadedVersion >= version ? undefined : this.reload()));
+    this.loading = next.catch(() => {});
+    return next;
+  }
+
   private async reload(): Promise<void> {
     const pause = eventLoopYielder();
     const { version, objects: rows } = await repository.loadAllObjects(this.db, pause);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { Registry, type RegistrySnapshot } from '../../server/registry/registry';
+import { readChangeVersion } from '../../server/registry/repository';
 import { createSecretBox, loadSecretKey } from '../../server/secrets';
 import { testDrivers } from '../support/database';
 import { startTestServices, type TestServices } from '../support/services';
@@ -79,5 +80,59 @@ describe.each(testDrivers)('the registry after its own commits, on %s', (driver)
     expect(registry.get('Model', 'after-sql').status.revision).toBe(1);
     expect(registry.get('Model', 'by-sql').metadata.title).toBe('Written by SQL');
     expect(views(registry.snapshot)).toStrictEqual(views((await loadedFresh()).snapshot));
+  });
+
+  /** How often `registry` reads every object back, however it was asked to. */
+  function countReads(registry: Registry): { count: number; stop(): void } {
+    const target = registry as unknown as { reload(): Promise<void> };
+    const reload = target.reload;
+    const counter = { count: 0, stop: () => void (target.reload = reload) };
+    target.reload = function (this: unknown) {
+      counter.count += 1;
+      return reload.call(this);
+    };
+    return counter;
+  }
+
+  it('does not read every object back for the version its own commit wrote, asked for while that commit is merged in', async () => {
+    const { registry, database } = grove.services;
+    const reads = countReads(registry);
+    try {
+      const before = await readChangeVersion(database.db);
+      const applying = registry.apply('test', Array.from({ length: 1_500 }, (_, index) => modelObject(`bulk-${index}`)));
+      // what the once-a-second check of server/peer-sync.ts does: read the database's version, and
+      // catch up with it. It moves when the commit does, while the registry is still merging it in.
+      let seen = before;
+      while (seen === before) {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        seen = await readChangeVersion(database.db);
+      }
+      expect(registry.loadedVersion).toBeLessThan(seen);
+      await Promise.all([applying, registry.catchUp(seen)]);
+      expect(reads.count).toBe(0);
+      expect(registry.loadedVersion).toBe(seen);
+      expect(registry.get('Model', 'bulk-1499').status.revision).toBe(1);
+    } finally {
+      reads.stop();
+    }
+  });
+
+  it('reads every object back when the database is ahead of what it holds', async () => {
+    const { registry, database } = grove.services;
+    await registry.apply('test', [modelObject('renamed')]);
+    const reads = countReads(registry);
+    try {
+      await database.db.execute(sql`update objects set metadata = jsonb_set(metadata, '{title}', '"Renamed by SQL"'), revision = revision + 1 where kind = 'Model' and id = 'renamed'`);
+      const version = await readChangeVersion(database.db);
+      expect(version).toBeGreaterThan(registry.loadedVersion);
+      await registry.catchUp(version);
+      expect(reads.count).toBe(1);
+      expect(registry.get('Model', 'renamed').metadata.title).toBe('Renamed by SQL');
+      // and once it holds it, asking again reads nothing
+      await registry.catchUp(version);
+      expect(reads.count).toBe(1);
+    } finally {
+      reads.stop();
+    }
   });
 });
