@@ -26,7 +26,7 @@ const ROOMY_PERCENT = 100;
 
 let holders = 0;
 
-/** Lets the heap grow as V8 would until the returned function is called (once; later calls do nothing). */
+/** Lets the old generation double between mark-compacts until the returned function is called (once; later calls do nothing). */
 export function holdHeapRoom(): () => void {
   // started without the flag, the factor is V8's own already
   if (!startupPercent) return () => {};
