@@ -6,12 +6,24 @@ export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRou
 
 export type ApiClient = ReturnType<typeof createTRPCClient<AppRouter>>;
 
-// the clients built with a ws link: only they can follow a subscription
-const subscribable = new WeakSet<ApiClient>();
+// the clients built with a ws link, and their sockets: only they can follow a subscription
+const sockets = new WeakMap<ApiClient, { close(): Promise<void> }>();
 
 /** Whether `client` can subscribe (it was given a ws URL); without, live panels poll. */
 export function canSubscribe(client: ApiClient): boolean {
-  return subscribable.has(client);
+  return sockets.has(client);
+}
+
+/**
+ * Closes `client`'s websocket, if it has one, and stops its reconnecting: for the console going
+ * away (its providers unmounted). A socket left behind reconnected on its own after the server
+ * went, into a page that no longer existed. A later subscription opens it again.
+ */
+export function closeApiClient(client: ApiClient): void {
+  void sockets
+    .get(client)
+    ?.close()
+    .catch(() => {});
 }
 
 /** Where the console finds Grove. Tests pass their own `fetch`; the browser passes a ws URL too. */
@@ -58,7 +70,7 @@ export function createApiClient(config: ApiConfig, getKey: () => string | null):
       },
     });
     const client = createTRPCClient<AppRouter>({ links: [splitLink({ condition: (op) => op.type === 'subscription', true: wsLink<AppRouter>({ client: wsClient }), false: http })] });
-    subscribable.add(client);
+    sockets.set(client, wsClient);
     return client;
   }
   return createTRPCClient<AppRouter>({ links: [http] });

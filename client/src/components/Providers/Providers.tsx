@@ -1,8 +1,8 @@
-import { useMemo, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { MutationCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { createApiClient, TRPCProvider, type ApiConfig } from '../../api/trpc';
+import { closeApiClient, createApiClient, TRPCProvider, type ApiConfig } from '../../api/trpc';
 import { errorCode } from '../../api/errors';
 import { AuthProvider } from '../../auth/AuthProvider/AuthProvider';
 import { createKeyStorage } from '../../auth/key-storage';
@@ -41,6 +41,7 @@ export function Providers({ api, storage, children, env = 'default' }: Providers
   const keys = useMemo(() => createKeyStorage(storage), [storage]);
   const [queryClient] = useState(makeQueryClient);
   const [trpcClient] = useState(() => createApiClient(api, keys.read));
+  useEffect(() => () => closeApiClient(trpcClient), [trpcClient]);
 
   return (
     <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="auto" env={env}>
