@@ -113,9 +113,7 @@ export class Registry {
   load(): Promise<void> {
     // One load at a time, each reading after the last: a slow read that started before a commit
     // must not land after the commit's own reload and swap an older registry back in.
-    const next = this.loading.then(() => this.reload());
-    this.loading = next.catch(() => {});
-    return next;
+    return this.inTurn(() => this.reload());
   }
 
   /**
@@ -126,7 +124,12 @@ export class Registry {
    * of up to 75 ms of the serving thread decoding them (docs/performance.md).
    */
   catchUp(version: bigint): Promise<void> {
-    const next = this.loading.then(() => (this.loadedVersion >= version ? undefined : this.reload()));
+    return this.inTurn(() => (this.loadedVersion >= version ? undefined : this.reload()));
+  }
+
+  /** `work` after every load, catch-up and post-commit update queued before it (a failed one does not stop the queue). */
+  private inTurn(work: () => Promise<void> | undefined): Promise<void> {
+    const next = this.loading.then(work);
     this.loading = next.catch(() => {});
     return next;
   }
@@ -169,9 +172,7 @@ export class Registry {
    * for the cores. Otherwise (a peer's change came first, or a load is on its way), it reloads.
    */
   private afterCommit(changes: Change[], written: Map<string, number>, now: string, versions: { before: bigint; after: bigint }): Promise<void> {
-    const next = this.loading.then(() => (this.storedVersion === versions.before ? this.merge(changes, written, now, versions.after) : this.reload()));
-    this.loading = next.catch(() => {});
-    return next;
+    return this.inTurn(() => (this.storedVersion === versions.before ? this.merge(changes, written, now, versions.after) : this.reload()));
   }
 
   /** The objects as the commit wrote them: what a reload would read (the same revisions and timestamps, in the same order). */
