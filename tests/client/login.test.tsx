@@ -65,6 +65,25 @@ describe('login', () => {
     expect(window.localStorage.getItem('grove.adminKey')).toBeNull();
   });
 
+  it('opens the console with a saved key before the key has been checked, and names the key once it has', async () => {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const requests: string[] = [];
+    const holdingFetch: typeof fetch = async (input, init) => {
+      requests.push(String(input));
+      await held;
+      return fetch(input, init);
+    };
+    renderApp({ trpcUrl: grove.trpcUrl, savedKey: ADMIN_KEY, path: '/settings', fetch: holdingFetch });
+    expect(await screen.findByRole('navigation', { name: 'Main' })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: 'Settings', level: 2 })).toBeInTheDocument();
+    // the check went out with the page's own queries, and nothing has answered yet
+    await waitFor(() => expect(requests.some((url) => url.includes('auth.whoami'))).toBe(true));
+    expect(screen.queryByTestId('signed-in-as')).not.toBeInTheDocument();
+    release();
+    expect(await screen.findByTestId('signed-in-as')).toHaveTextContent('Signed in as');
+  });
+
   it('opens the page the URL names, and the navigation marks it current', async () => {
     renderApp({ trpcUrl: grove.trpcUrl, savedKey: ADMIN_KEY, path: '/alerts' });
     expect(await screen.findByRole('heading', { name: 'Alerts', level: 2 }, { timeout: 15_000 })).toBeInTheDocument();

@@ -12,13 +12,15 @@ export interface RenderAppOptions {
   savedKey?: string;
   /** the ws URL for subscriptions (gateway.stream); without it the console has none */
   wsUrl?: string;
+  /** the console's fetch, for holding or watching its requests */
+  fetch?: typeof fetch;
 }
 
 /** The whole console, with its real providers, in a memory router. */
-export function renderApp({ trpcUrl, path = '/', savedKey, wsUrl }: RenderAppOptions) {
+export function renderApp({ trpcUrl, path = '/', savedKey, wsUrl, fetch }: RenderAppOptions) {
   if (savedKey) window.localStorage.setItem('grove.adminKey', savedKey);
   return testingLibraryRender(
-    <Providers api={{ url: trpcUrl, wsUrl }} storage={window.localStorage} env="test">
+    <Providers api={{ url: trpcUrl, wsUrl, fetch }} storage={window.localStorage} env="test">
       <MemoryRouter initialEntries={[path]}>
         <AppRoutes />
       </MemoryRouter>

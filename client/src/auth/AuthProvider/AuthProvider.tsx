@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { createApiClient, type ApiConfig, useTRPCClient } from '../../api/trpc';
 import { describeError, errorCode, isAuthError } from '../../api/errors';
@@ -6,6 +6,7 @@ import type { Whoami } from '../../api/types';
 import type { KeyStorage } from '../key-storage';
 
 export type AuthState =
+  /** a saved key is being checked: the console shows as signed in meanwhile, without an identity */
   | { status: 'checking' }
   | { status: 'signed-out'; notice?: string }
   | { status: 'unreachable'; message: string }
@@ -29,6 +30,8 @@ export function useAuth(): AuthContextValue {
 
 class NotAdminError extends Error {}
 
+const SAVED_KEY_REFUSED = 'Your saved key is no longer accepted. Sign in again.';
+
 function requireAdmin(identity: Whoami): Whoami {
   if (!identity.scopes.includes('admin')) {
     throw new NotAdminError(`The key "${identity.name}" has no admin scope; the console needs an admin key.`);
@@ -49,6 +52,11 @@ export function AuthProvider({ api, keys, children }: { api: ApiConfig; keys: Ke
   const queryClient = useQueryClient();
   const [state, setState] = useState<AuthState>(() => (keys.read() ? { status: 'checking' } : { status: 'signed-out' }));
   const [attempt, setAttempt] = useState(0);
+  // read by the query cache's listener, which outlives renders
+  const checking = useRef(state.status === 'checking');
+  useEffect(() => {
+    checking.current = state.status === 'checking';
+  }, [state.status]);
 
   const logout = useCallback(
     (notice?: string) => {
@@ -59,7 +67,9 @@ export function AuthProvider({ api, keys, children }: { api: ApiConfig; keys: Ke
     [keys, queryClient],
   );
 
-  // A saved key is checked once on start: it may have been revoked since the last visit.
+  // A saved key is checked once on start: it may have been revoked since the last visit. The
+  // console does not wait for the answer (it was accepted last time); its pages' queries go out
+  // with the check, and a refusal of either ends at the login form.
   useEffect(() => {
     if (!keys.read()) return;
     let cancelled = false;
@@ -71,7 +81,7 @@ export function AuthProvider({ api, keys, children }: { api: ApiConfig; keys: Ke
       .catch((error: unknown) => {
         if (cancelled) return;
         if (isAuthError(error) || error instanceof NotAdminError) {
-          logout('Your saved key is no longer accepted. Sign in again.');
+          logout(SAVED_KEY_REFUSED);
         } else {
           setState({ status: 'unreachable', message: describeError(error) });
         }
@@ -86,7 +96,7 @@ export function AuthProvider({ api, keys, children }: { api: ApiConfig; keys: Ke
     () =>
       queryClient.getQueryCache().subscribe((event) => {
         if (event.type === 'updated' && event.action.type === 'error' && errorCode(event.action.error) === 'UNAUTHORIZED') {
-          logout('Your key is no longer accepted. Sign in again.');
+          logout(checking.current ? SAVED_KEY_REFUSED : 'Your key is no longer accepted. Sign in again.');
         }
       }),
     [queryClient, logout],

@@ -1,39 +1,20 @@
 import { Alert, Button, Center, Group, Loader, Stack, Text } from '@mantine/core';
-import { lazy, Suspense } from 'react';
+import { Suspense } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
 import { useAuth } from '../../auth/AuthProvider/AuthProvider';
 import { ModelsPage } from '../../pages/ModelsPage/ModelsPage';
 import { SettingsPage } from '../../pages/SettingsPage/SettingsPage';
 import { LoginPage } from '../LoginPage/LoginPage';
 import { Shell } from '../Shell/Shell';
+import { alerts, dashboard, decisions, modelDetail, monitoring, routing } from './pages';
 
-// the chart-heavy pages load when opened: their code stays out of the first load
-const loadDashboard = () => import('../../pages/DashboardPage/DashboardPage');
-const DashboardPage = lazy(() => loadDashboard().then((module) => ({ default: module.DashboardPage })));
-// the dashboard is the landing page: its code is fetched while the key is being checked, not after
-if (typeof window !== 'undefined' && window.location.pathname === '/') loadDashboard().catch(() => undefined); // a failure shows when the page renders
-const ModelDetailPage = lazy(() => import('../../pages/ModelDetailPage/ModelDetailPage').then((module) => ({ default: module.ModelDetailPage })));
-const RoutingPage = lazy(() => import('../../pages/RoutingPage/RoutingPage').then((module) => ({ default: module.RoutingPage })));
-const DecisionsPage = lazy(() => import('../../pages/DecisionsPage/DecisionsPage').then((module) => ({ default: module.DecisionsPage })));
-const MonitoringPage = lazy(() => import('../../pages/MonitoringPage/MonitoringPage').then((module) => ({ default: module.MonitoringPage })));
-const AlertsPage = lazy(() => import('../../pages/AlertsPage/AlertsPage').then((module) => ({ default: module.AlertsPage })));
-
-/** The signed-out visitor sees the login form on any URL and lands on that URL after signing in. */
+/**
+ * The signed-out visitor sees the login form on any URL and lands on that URL after signing in. A
+ * saved key opens the console at once while it is checked; a refused key ends at the login form.
+ */
 export function AppRoutes() {
   const { state, retry, logout } = useAuth();
 
-  if (state.status === 'checking') {
-    return (
-      <Center mih="100vh">
-        <Stack align="center" gap="xs">
-          <Loader aria-label="Checking your key" />
-          <Text c="dimmed" size="sm">
-            Checking your key…
-          </Text>
-        </Stack>
-      </Center>
-    );
-  }
   if (state.status === 'unreachable') {
     return (
       <Center mih="100vh" p="md">
@@ -57,13 +38,13 @@ export function AppRoutes() {
     <Shell>
       <Suspense fallback={<Loader aria-label="Loading the page" />}>
         <Routes>
-          <Route path="/" element={<DashboardPage />} />
+          <Route path="/" element={<dashboard.Page />} />
           <Route path="/models" element={<ModelsPage />} />
-          <Route path="/models/:id" element={<ModelDetailPage />} />
-          <Route path="/routing" element={<RoutingPage />} />
-          <Route path="/decisions" element={<DecisionsPage />} />
-          <Route path="/monitoring" element={<MonitoringPage />} />
-          <Route path="/alerts" element={<AlertsPage />} />
+          <Route path="/models/:id" element={<modelDetail.Page />} />
+          <Route path="/routing" element={<routing.Page />} />
+          <Route path="/decisions" element={<decisions.Page />} />
+          <Route path="/monitoring" element={<monitoring.Page />} />
+          <Route path="/alerts" element={<alerts.Page />} />
           <Route path="/settings" element={<SettingsPage />} />
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>
