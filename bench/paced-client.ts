@@ -30,7 +30,12 @@ export interface PacedStats {
   p99DelayMs: number;
   /** the worst time from due to sent: how late this client itself was */
   maxLateSendMs: number;
+  /** the slowest requests, slowest first: when each was due (ms after measuring began) and its delay */
+  slowest: Array<{ dueMs: number; delayMs: number }>;
 }
+
+/** how many of the slowest requests a result lists */
+const SLOWEST = 8;
 
 export type PacedMessage = { type: 'start'; targets: PacedTarget[]; paceMs: number } | { type: 'measure' } | { type: 'stop' };
 export type PacedReply = { type: 'ready' } | { type: 'result'; stats: Record<string, PacedStats> };
@@ -38,7 +43,7 @@ export type PacedReply = { type: 'ready' } | { type: 'result'; stats: Record<str
 function run(targets: PacedTarget[], paceMs: number) {
   let measureFrom = Infinity;
   let running = true;
-  const samples = new Map(targets.map((target) => [target.name, { delays: [] as number[], errors: 0, maxLateSendMs: 0 }]));
+  const samples = new Map(targets.map((target) => [target.name, { delays: [] as number[], dues: [] as number[], errors: 0, maxLateSendMs: 0 }]));
   const inFlight = new Set<Promise<void>>();
   const agents = new Map(targets.map((target) => [target.name, new Agent({ keepAlive: true })]));
   // encoded once: this client's own work is what it keeps small
@@ -62,6 +67,7 @@ function run(targets: PacedTarget[], paceMs: number) {
       if (measured) {
         if (!ok) sample.errors++;
         sample.delays.push(performance.now() - due);
+        sample.dues.push(due - measureFrom);
       }
       inFlight.delete(request);
     });
@@ -85,7 +91,11 @@ function run(targets: PacedTarget[], paceMs: number) {
       return Object.fromEntries(
         [...samples].map(([name, sample]) => {
           const { p99, max } = percentiles(sample.delays);
-          return [name, { requests: sample.delays.length, errors: sample.errors, maxDelayMs: max || 0, p99DelayMs: p99 || 0, maxLateSendMs: sample.maxLateSendMs }];
+          const slowest = sample.delays
+            .map((delayMs, index) => ({ dueMs: sample.dues[index]!, delayMs }))
+            .sort((a, b) => b.delayMs - a.delayMs)
+            .slice(0, SLOWEST);
+          return [name, { requests: sample.delays.length, errors: sample.errors, maxDelayMs: max || 0, p99DelayMs: p99 || 0, maxLateSendMs: sample.maxLateSendMs, slowest }];
         }),
       );
     },

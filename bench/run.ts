@@ -302,6 +302,7 @@ async function applyScenario(grove: Grove, upstream: string) {
   const targets: Record<number, number> = { 1_000: 3_000, 10_000: 30_000 };
   console.log(`\n## A large apply on ${grove.name} while /v1 traffic flows (one /v1 request due every 10 ms, open loop; the same straight to the upstream)`);
   console.log('| models | apply s | target | /v1 requests | errors | /v1 delay p99 ms | /v1 delay max ms | target | direct p99 / max ms | sent late, max ms |\n|---|---|---|---|---|---|---|---|---|---|');
+  const whens: string[] = [];
   for (const count of [1_000, 10_000]) {
     const result = await benchApply({ groveUrl: grove.url, adminKey: ADMIN_KEY, upstream, count, groveBody: body('bench', false), directBody: body('bench-model', false) });
     if (result.created !== count) throw new Error(`applying ${count} models created ${result.created}`);
@@ -310,7 +311,10 @@ async function applyScenario(grove: Grove, upstream: string) {
     console.log(
       `| ${count} | ${(result.applyMs / 1000).toFixed(2)} | ${within(result.applyMs, targets[count]!)} | ${through.requests} | ${through.errors} | ${through.p99DelayMs.toFixed(1)} | ${through.maxDelayMs.toFixed(1)} | ≤ 50 ms ${through.maxDelayMs <= 50 ? 'met' : 'MISSED'} | ${direct.p99DelayMs.toFixed(1)} / ${direct.maxDelayMs.toFixed(1)} | ${Math.max(through.maxLateSendMs, direct.maxLateSendMs).toFixed(1)} |`,
     );
+    // where in the apply the slow ones were: the body's parse, the checks, the writes, the merge
+    whens.push(`${count} models: ${through.slowest.map(({ dueMs, delayMs }) => `${delayMs.toFixed(0)} ms at +${dueMs.toFixed(0)}`).join(', ')}`);
   }
+  console.log(`\nThe slowest /v1 requests through Grove, and when each was due (ms after the apply was sent):\n${whens.map((line) => `- ${line}`).join('\n')}`);
 }
 
 type GroveName = 'grove-pg' | 'grove-pglite';

@@ -29,7 +29,10 @@ function sendDemoTraffic(baseUrl: string, adminKey: string): () => Promise<void>
       await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
   };
-  const loops = DEMO_MODELS.map((model, index) => loop(model, 150 + index * 100));
+  // sim-flaky's circuit opens on its error rate only with 20 calls in the breaker's 30 s window
+  // (server/gateway/health.ts). One loop (a call, its fallback's when it fails, a pause) makes
+  // about 20–30 a window: on a busy CI machine the circuit once did not open in 2.5 minutes.
+  const loops = [...DEMO_MODELS.map((model, index) => loop(model, 150 + index * 100)), loop('sim-flaky', 200)];
   return async () => {
     running = false;
     await Promise.all(loops);
