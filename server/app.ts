@@ -113,7 +113,7 @@ export async function buildApp(services: Services) {
 
   const staticDir = config.staticDir ?? defaultStaticDir;
   if (existsSync(staticDir)) {
-    await app.register(fastifyStatic, { root: staticDir, wildcard: false });
+    await app.register(fastifyStatic, { root: staticDir, wildcard: false, cacheControl: false, setHeaders: setConsoleCacheHeaders });
     // The console routes on the client side: any other GET that accepts HTML gets the app shell.
     app.setNotFoundHandler((request, reply) => {
       if (request.method === 'GET' && !/^\/(api|trpc|v1)\//.test(request.url) && request.headers.accept?.includes('text/html')) return reply.sendFile('index.html');
@@ -125,6 +125,15 @@ export async function buildApp(services: Services) {
   }
 
   return app;
+}
+
+/**
+ * The console's build names every file under assets/ by a hash of its content, so a browser may
+ * keep those for a year without asking again; everything else (index.html, which names them) it
+ * asks about each time, so a new build shows on the next load.
+ */
+function setConsoleCacheHeaders(response: { setHeader(name: string, value: string): unknown }, path: string): void {
+  response.setHeader('cache-control', /[\\/]assets[\\/][^\\/]+-[\w-]{8}\.\w+$/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
 }
 
 /** Live figures are never served from a cache: metrics.* and alerts.* answers carry `cache-control: no-store`, on /trpc and /api. */
