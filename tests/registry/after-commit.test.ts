@@ -4,6 +4,7 @@ import { Registry, type RegistrySnapshot } from '../../server/registry/registry'
 import { readChangeVersion } from '../../server/registry/repository';
 import { createSecretBox, loadSecretKey } from '../../server/secrets';
 import { testDrivers } from '../support/database';
+import { countReads } from '../support/registry-reads';
 import { startTestServices, type TestServices } from '../support/services';
 import { alertRule } from '../alerts/fixtures';
 import { capabilityObject, modelObject } from '../routers/fixtures';
@@ -81,18 +82,6 @@ describe.each(testDrivers)('the registry after its own commits, on %s', (driver)
     expect(registry.get('Model', 'by-sql').metadata.title).toBe('Written by SQL');
     expect(views(registry.snapshot)).toStrictEqual(views((await loadedFresh()).snapshot));
   });
-
-  /** How often `registry` reads every object back, however it was asked to. */
-  function countReads(registry: Registry): { count: number; stop(): void } {
-    const target = registry as unknown as { reload(): Promise<void> };
-    const reload = target.reload;
-    const counter = { count: 0, stop: () => void (target.reload = reload) };
-    target.reload = function (this: unknown) {
-      counter.count += 1;
-      return reload.call(this);
-    };
-    return counter;
-  }
 
   it('does not read every object back for the version its own commit wrote, asked for while that commit is merged in', async () => {
     const { registry, database } = grove.services;

@@ -2,6 +2,7 @@ import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/logger';
 import { createServices, type Services } from '../../server/services';
 import { freshPostgresDatabase, testDrivers } from '../support/database';
+import { countReads } from '../support/registry-reads';
 import { waitFor as waitForState } from '../support/wait-for';
 
 // at the old helper's 25 ms: checked more often, the first test ends before the peers' last
@@ -45,18 +46,7 @@ describe.runIf(testDrivers.includes('postgres'))('two Grove instances on one Pos
   });
 
   test('an instance does not reload for its own change, only for its peers\'', async () => {
-    const loads = { first: 0, second: 0 };
-    // what is counted is a read of every object, whichever way it was asked for (load, catchUp, after a commit)
-    const counting = (services: Services, name: keyof typeof loads) => {
-      const registry = services.registry as unknown as { reload(): Promise<void> };
-      const reload = registry.reload.bind(registry);
-      registry.reload = () => {
-        loads[name] += 1;
-        return reload();
-      };
-    };
-    counting(first, 'first');
-    counting(second, 'second');
+    const reads = { first: countReads(first.registry), second: countReads(second.registry) };
     await first.registry.apply('test', [model('own-change')]);
     await waitFor(() => second.registry.snapshot.models.some((entry) => entry.metadata.id === 'own-change'));
     // The subject is what does not happen: no event to wait for, so a quiet spell longer than the
@@ -65,7 +55,7 @@ describe.runIf(testDrivers.includes('postgres'))('two Grove instances on one Pos
     // notice nor the check reads the registry again.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     // the first: none (it applies its own commit to what it holds); the second: the first's notice
-    expect(loads).toEqual({ first: 0, second: 1 });
+    expect({ first: reads.first.count, second: reads.second.count }).toEqual({ first: 0, second: 1 });
     expect(first.registry.loadedVersion).toBe(second.registry.loadedVersion);
   });
 
