@@ -65,6 +65,8 @@ export class Registry {
   private commitListeners = new Set<(changes: CommittedChange[], actor: string) => void>();
   private preparers: Array<(snapshot: RegistrySnapshot, pause: () => Promise<void> | undefined) => Promise<void>> = [];
   private loading: Promise<void> = Promise.resolve();
+  /** this instance's transactions that are running: each queues its afterCommit as it ends */
+  private committing = new Set<Promise<unknown>>();
   /**
    * The database's change version that `stored` is exactly: a load reads both in one snapshot of
    * the database, and this instance's own commit moves both together (see afterCommit). Undefined
@@ -124,7 +126,12 @@ export class Registry {
    * of up to 75 ms of the serving thread decoding them (docs/performance.md).
    */
   catchUp(version: bigint): Promise<void> {
-    return this.inTurn(() => (this.loadedVersion >= version ? undefined : this.reload()));
+    // the version may be one of this instance's own commits, in the database but not yet queued to
+    // be merged in (its transaction's answer on its way): queued before it, this read everything
+    // back and the merge then read it all again
+    const committing = this.committing.size === 0 ? undefined : Promise.allSettled(this.committing);
+    const check = () => this.inTurn(() => (this.loadedVersion >= version ? undefined : this.reload()));
+    return committing ? committing.then(check) : check();
   }
 
   /** `work` after every load, catch-up and post-commit update queued before it (a failed one does not stop the queue). */
@@ -395,19 +402,24 @@ export class Registry {
     const now = new Date().toISOString();
     let written: Map<string, number>;
     let versions: { before: bigint; after: bigint };
+    const transaction = this.db.transaction(async (transaction) => {
+      // locked first: the version this commit starts from, with no other commit between it and this one
+      const before = await repository.readChangeVersion(transaction, { lock: true });
+      const written = await writeChanges(transaction, changes, stored, actor, now, pause);
+      return { written, versions: { before, after: await repository.readChangeVersion(transaction) } };
+    });
+    this.committing.add(transaction);
     try {
-      ({ written, versions } = await this.db.transaction(async (transaction) => {
-        // locked first: the version this commit starts from, with no other commit between it and this one
-        const before = await repository.readChangeVersion(transaction, { lock: true });
-        const written = await writeChanges(transaction, changes, stored, actor, now, pause);
-        return { written, versions: { before, after: await repository.readChangeVersion(transaction) } };
-      }));
+      ({ written, versions } = await transaction);
     } catch (error) {
       // Someone else wrote first (another instance, whose notice has not arrived yet): read the
       // registry again, so that "read it again and retry" finds the newer revision.
       if (error instanceof GroveError && error.code === 'CONFLICT') await this.load();
       throw error;
+    } finally {
+      this.committing.delete(transaction);
     }
+    // queued in the same turn as the transaction's end: a catchUp waiting on it comes after
     await this.afterCommit(changes, written, now, versions);
     await this.announce(actor, changes, stored, written, pause);
     // what the caller does next with a large answer (validating and writing 10,000 results) starts on a turn of its own
